@@ -1,0 +1,22 @@
+"""The CV Katas harness: implementation loading, assertion helpers, gradient checks and speed limits.
+
+Tests import their helpers from here; the pytest plugin (`cvkatas.plugin`) supplies the fixtures
+`impl`, `reference`, `device`, `speed` and `kata`.
+"""
+
+from .asserts import Call, assert_array, assert_close, assert_equal, assert_raises, fail, show, to_numpy
+from .gradcheck import assert_gradient_close, numerical_gradient, relative_error
+
+__all__ = [
+    "Call",
+    "assert_array",
+    "assert_close",
+    "assert_equal",
+    "assert_gradient_close",
+    "assert_raises",
+    "fail",
+    "numerical_gradient",
+    "relative_error",
+    "show",
+    "to_numpy",
+]

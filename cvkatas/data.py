@@ -1,0 +1,24 @@
+"""Seeded input generators shared by several katas' tests."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def clustered_boxes(n: int, rng: np.random.Generator, *, per_object: int = 50, extent: float = 1000.0,
+                    dtype=np.float32) -> np.ndarray:
+    """(n, 4) ``x1, y1, x2, y2`` boxes on integer coordinates, clustered around n / per_object objects
+    the way a detector's raw output is (so NMS keeps about one box in ten). Integer coordinates keep
+    IoUs exact enough that float32 and float64 answers agree, even at a threshold."""
+    objects = max(1, n // per_object)
+    centres = rng.uniform(0, extent, (objects, 2))
+    sizes = rng.uniform(extent / 50, extent / 5, (objects, 2))
+    k = rng.integers(0, objects, n)
+    centre = centres[k] + rng.normal(0, 0.15, (n, 2)) * sizes[k]
+    size = sizes[k] * rng.uniform(0.7, 1.3, (n, 2))
+    return np.concatenate([centre - size / 2, centre + size / 2], axis=1).round().astype(dtype)
+
+
+def tied_scores(n: int, rng: np.random.Generator, levels: int = 10, dtype=np.float32) -> np.ndarray:
+    """Scores in (0, 1] drawn from only `levels` values, so many are tied."""
+    return (rng.integers(1, levels + 1, n) / levels).astype(dtype)

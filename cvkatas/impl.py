@@ -1,0 +1,113 @@
+"""Which code the tests run: the learner's package, the reference, or a known-wrong variant.
+
+For kata ``track/name`` the tests use the module ``PKG.track.name`` where PKG comes from
+``pytest --impl=PKG`` or the environment variable ``CVKATAS_IMPL`` (default ``katas``). PKG may be
+any importable package with the same layout, or a path to such a package's folder.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from pathlib import Path
+from types import ModuleType
+
+from .catalog import SOLUTIONS_DIR, Kata
+
+ENV_VAR = "CVKATAS_IMPL"
+DEFAULT = "katas"
+REFERENCE = "solutions"
+
+
+class ImplError(Exception):
+    """The implementation cannot be loaded; the message is one line for the learner."""
+
+
+class Implementation:
+    """The public names of one kata as one implementation provides them (``impl.nms(...)``)."""
+
+    def __init__(self, kata: Kata, label: str, names: dict, origin: str):
+        self.kata, self.label, self.origin = kata, label, origin
+        self._names = names
+
+    def __getattr__(self, name):
+        names = self.__dict__.get("_names", {})
+        if name in names:
+            return names[name]
+        raise ImplError(
+            f"{self.origin} does not define `{name}`, which kata {self.kata.id} asks for "
+            f"(its public names: {', '.join(self.kata.api)})"
+        )
+
+    def __repr__(self):
+        return f"<{self.kata.id} from {self.origin}>"
+
+
+def resolve_package(spec: str | None) -> str:
+    """Turn ``--impl`` (a package name or a folder path) into an importable package name."""
+    spec = spec or os.environ.get(ENV_VAR) or DEFAULT
+    if "/" in spec or os.sep in spec or spec.startswith((".", "~")):
+        folder = Path(spec).expanduser().resolve()
+        if not folder.is_dir():
+            raise ImplError(f"--impl={spec}: no such folder")
+        sys.path.insert(0, str(folder.parent))
+        spec = folder.name
+    if not all(part.isidentifier() for part in spec.split(".")):
+        raise ImplError(f"--impl={spec}: not a package name (letters, digits, underscores, dots)")
+    try:
+        importlib.import_module(spec)
+    except ImportError as exc:
+        raise ImplError(
+            f"--impl={spec}: no importable package `{spec}` ({exc}); put its parent folder on "
+            f"PYTHONPATH or pass the folder's path"
+        ) from None
+    return spec
+
+
+def load_module(package: str, kata: Kata) -> ModuleType:
+    name = f"{package}.{kata.module}"
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name and name.startswith(exc.name):
+            raise ImplError(
+                f"{name} not found: create {package}/{kata.track}/{kata.name}.py "
+                f"defining {', '.join(kata.api)}"
+            ) from None
+        raise
+
+
+def load(package: str, kata: Kata) -> Implementation:
+    module = load_module(package, kata)
+    names = {n: getattr(module, n) for n in kata.api if hasattr(module, n)}
+    return Implementation(kata, package, names, origin=getattr(module, "__file__", None) or module.__name__)
+
+
+def variants(kata: Kata) -> dict[str, Implementation]:
+    """The reference plus its known-wrong (``wrong:ID``) and slow-but-correct (``slow:ID``) variants.
+
+    They live beside the reference in ``solutions/<track>/<name>_variants.py`` as two dicts,
+    ``WRONG`` and ``SLOW``, mapping a variant id to the public names it replaces.
+    """
+    ref = load(REFERENCE, kata)
+    out = {"reference": ref}
+    if not kata.variants_file.exists():
+        return out
+    module = importlib.import_module(f"{REFERENCE}.{kata.module}_variants")
+    for kind in ("WRONG", "SLOW"):
+        for vid, overrides in getattr(module, kind, {}).items():
+            unknown = set(overrides) - set(kata.api)
+            if unknown:
+                raise ImplError(f"{kata.variants_file}: {kind}[{vid!r}] replaces unknown names {unknown}")
+            label = f"{kind.lower()}:{vid}"
+            out[label] = Implementation(kata, label, {**ref._names, **overrides}, origin=label)
+    return out
+
+
+def is_reference_path(path: str | os.PathLike) -> bool:
+    try:
+        Path(path).resolve().relative_to(SOLUTIONS_DIR)
+        return True
+    except ValueError:
+        return False

@@ -1,0 +1,290 @@
+"""The pytest plugin: implementation loading, fixtures, and learner-readable reports."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import defaultdict
+
+import pytest
+
+from . import catalog
+from . import impl as impl_mod
+from .speed import TooSlow, measure
+
+# Categories a failed test falls into; a kata's status is derived from them (see `kata_status`).
+NOT_STARTED, FAILED, TOO_SLOW, TIMED_OUT = "not started", "failing", "too slow", "timed out"
+TIMEOUT_PREFIX = "Timeout (>"
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("cvkatas", "CV Katas")
+    group.addoption("--impl", default=None, metavar="PKG",
+                    help=f"package (or folder) whose track/name modules are tested; default "
+                         f"${impl_mod.ENV_VAR} or `{impl_mod.DEFAULT}`")
+    group.addoption("--cvk-verify", action="store_true",
+                    help="(nox -s verify) run every test against the stub, the reference and its variants")
+    group.addoption("--cvk-results", default=None, metavar="PATH", help="write every test's result as JSON")
+
+
+def pytest_configure(config):
+    try:
+        config._cvk_package = impl_mod.resolve_package(config.getoption("--impl"))
+    except impl_mod.ImplError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    config._cvk_results = []
+
+
+def _labels(kata: catalog.Kata) -> list[str]:
+    """verify mode: the stub, the reference and every variant of the kata."""
+    return ["stub", *impl_mod.variants(kata)]
+
+
+def pytest_generate_tests(metafunc):
+    if "device" in metafunc.fixturenames:
+        metafunc.parametrize("device", ["cpu", pytest.param("cuda", marks=pytest.mark.cuda)], indirect=True)
+    if metafunc.config.getoption("--cvk-verify") and "impl" in metafunc.fixturenames:
+        kata = catalog.kata_for_path(metafunc.definition.path)
+        if kata is not None:
+            labels = _labels(kata)
+            metafunc.parametrize("impl", labels, indirect=True, ids=labels)
+
+
+class _Missing:
+    """Stands in for an implementation that cannot be loaded: every use fails as *not started*."""
+
+    def __init__(self, message):
+        self.message = message
+
+    def __getattr__(self, name):
+        raise impl_mod.ImplError(self.message)
+
+
+@pytest.fixture
+def kata(request) -> catalog.Kata:
+    """The kata whose folder holds the test file."""
+    found = catalog.kata_for_path(request.path)
+    if found is None:
+        pytest.fail(f"{request.path} is not inside a kata folder katas/<track>/<name>/", pytrace=False)
+    return found
+
+
+@pytest.fixture
+def impl(request, kata):
+    """The implementation under test: ``impl.<public name>(...)``."""
+    label = getattr(request, "param", None)
+    if label is None:
+        package = request.config._cvk_package
+    elif label == "stub":
+        package = impl_mod.DEFAULT
+    else:
+        if label.startswith("wrong:") and request.node.get_closest_marker("perf"):
+            pytest.skip("verify judges wrong answers on the correctness tests")
+        return impl_mod.variants(kata)[label]
+    try:
+        return impl_mod.load(package, kata)
+    except impl_mod.ImplError as exc:
+        return _Missing(str(exc))
+
+
+@pytest.fixture
+def reference(kata):
+    """The reference implementation, for timing only: tests compare against oracles, not against it."""
+    return impl_mod.load(impl_mod.REFERENCE, kata)
+
+
+@pytest.fixture
+def device(request):
+    """``"cpu"``, and ``"cuda"`` where a GPU is present (skipped cleanly where none is)."""
+    if request.param == "cuda":
+        import torch
+
+        if not torch.cuda.is_available():
+            pytest.skip("no CUDA device here")
+    return request.param
+
+
+@pytest.fixture
+def speed(request, kata):
+    """``speed(candidate, reference, *args, max_ratio=None, **kwargs)``: fail as *too slow* when the
+    candidate's median time ratio to the reference exceeds ``max_ratio`` (default: kata.toml [speed])."""
+
+    def check(candidate, reference, *args, max_ratio=None, **kwargs):
+        __tracebackhide__ = True
+        limit = max_ratio if max_ratio is not None else kata.max_ratio
+        if limit is None:
+            pytest.fail(f"{kata.id}: kata.toml has no [speed] max_ratio", pytrace=False)
+        sync = _cuda_sync(args, kwargs)
+        result = measure(candidate, reference, args, kwargs, max_ratio=limit, sync=sync)
+        request.node.user_properties.append(("speed_ratio", round(result.ratio, 4)))
+        if not result.passed:
+            stopped = " (stopped early: hopeless)" if result.stopped_early else ""
+            raise TooSlow(f"too slow{stopped}: {result.describe()}")
+        return result
+
+    return check
+
+
+def _cuda_sync(args, kwargs):
+    for a in (*args, *kwargs.values()):
+        if getattr(getattr(a, "device", None), "type", None) == "cuda":
+            import torch
+
+            return torch.cuda.synchronize
+    return None
+
+
+def _scrub(exc, seen) -> None:
+    """Cut every traceback in the exception chain at its first frame inside the reference package."""
+    if exc is None or id(exc) in seen:
+        return
+    seen.add(id(exc))
+    tb, prev = exc.__traceback__, None
+    while tb is not None:
+        if impl_mod.is_reference_path(tb.tb_frame.f_code.co_filename):
+            if prev is None:
+                exc.__traceback__ = None
+            else:
+                prev.tb_next = None
+            break
+        prev, tb = tb, tb.tb_next
+    _scrub(exc.__cause__, seen)
+    _scrub(exc.__context__, seen)
+
+
+def _category(excinfo) -> str:
+    if excinfo.errisinstance((NotImplementedError, impl_mod.ImplError)):
+        return NOT_STARTED
+    if excinfo.errisinstance(TooSlow):
+        return TOO_SLOW
+    if excinfo.errisinstance(pytest.fail.Exception) and str(excinfo.value).startswith(TIMEOUT_PREFIX):
+        return TIMED_OUT
+    return FAILED
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    category = None
+    if call.excinfo is not None and call.when == "call":
+        # The reference and its variants are never shown: cut their frames before pytest renders.
+        _scrub(call.excinfo.value, set())
+        call.excinfo.traceback = type(call.excinfo.traceback)(call.excinfo.value.__traceback__)
+        category = _category(call.excinfo)
+    outcome = yield
+    report = outcome.get_result()
+    getattr(item, "_cvk_reports", []).append(report)
+    if category is None:
+        return
+    report.cvk_category = category
+    if category == NOT_STARTED:
+        if call.excinfo.errisinstance(impl_mod.ImplError):
+            report.longrepr = f"not started: {call.excinfo.value}"
+        else:
+            last = call.excinfo.traceback[-1]
+            report.longrepr = (f"not started: {last.name}() in {_relative(last.path)} "
+                               "still raises NotImplementedError")
+    elif category == TIMED_OUT:
+        report.longrepr = (
+            f"timed out: the test ran past its per-test limit ({call.excinfo.value}); an endless loop? "
+            f"The kata's other tests still run.\n\n{report.longreprtext}"
+        )
+
+
+def _relative(path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def _param(item, name):
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get(name) if callspec else None
+
+
+def pytest_itemcollected(item):
+    item._cvk_kata = catalog.kata_for_path(item.path)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    reports = []
+    item._cvk_reports = reports
+    yield
+    kata = getattr(item, "_cvk_kata", None)
+    if kata is None:
+        return
+    failed = [r for r in reports if r.failed]
+    skipped = [r for r in reports if r.skipped]
+    if failed:
+        outcome, category = "failed", getattr(failed[0], "cvk_category", FAILED)
+    elif skipped:
+        outcome, category = "skipped", None
+    else:
+        outcome, category = "passed", None
+    message = failed[0].longreprtext if failed else (skipped[0].longreprtext if skipped else "")
+    props = dict(item.user_properties)
+    label = _param(item, "impl")
+    item.config._cvk_results.append({
+        "nodeid": item.nodeid,
+        "test": item.originalname if hasattr(item, "originalname") else item.name,
+        "kata": kata.id,
+        "impl": label or item.config._cvk_package,
+        "device": _param(item, "device"),
+        "perf": item.get_closest_marker("perf") is not None,
+        "outcome": outcome,
+        "category": category,
+        "speed_ratio": props.get("speed_ratio"),
+        "message": message,
+    })
+
+
+def pytest_report_teststatus(report, config):
+    if report.when == "call" and getattr(report, "cvk_category", None) in (NOT_STARTED, TOO_SLOW, TIMED_OUT):
+        word = {NOT_STARTED: "NOT STARTED", TOO_SLOW: "TOO SLOW", TIMED_OUT: "TIMED OUT"}[report.cvk_category]
+        letter = {NOT_STARTED: "n", TOO_SLOW: "s", TIMED_OUT: "t"}[report.cvk_category]
+        return "failed", letter, word
+    return None
+
+
+def kata_status(results: list[dict]) -> str:
+    """One kata's status from its tests' results: not started / failing / too slow / timed out / solved."""
+    ran = [r for r in results if r["outcome"] != "skipped"]
+    failed = [r for r in ran if r["outcome"] == "failed"]
+    if not ran:
+        return "skipped"
+    if not failed:
+        return "solved"
+    cats = {r["category"] for r in failed}
+    if cats == {NOT_STARTED}:
+        return NOT_STARTED
+    if TIMED_OUT in cats:
+        return TIMED_OUT
+    if cats == {TOO_SLOW}:
+        return TOO_SLOW
+    return FAILED
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    results = config._cvk_results
+    if not results or config.getoption("--cvk-verify"):
+        return
+    by_kata = defaultdict(list)
+    for r in results:
+        by_kata[r["kata"]].append(r)
+    tr = terminalreporter
+    tr.section(f"CV Katas: --impl={config._cvk_package}")
+    for kid, rs in by_kata.items():
+        passed = sum(r["outcome"] == "passed" for r in rs)
+        ran = sum(r["outcome"] != "skipped" for r in rs)
+        ratios = [r["speed_ratio"] for r in rs if r["speed_ratio"] is not None]
+        speed = f", speed {max(ratios):.2f}x the reference" if ratios else ""
+        tr.write_line(f"  {kid:<32} {kata_status(rs):<12} {passed}/{ran} tests passed{speed}")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    path = session.config.getoption("--cvk-results")
+    if path:
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        with open(path, "w") as fh:
+            json.dump(session.config._cvk_results, fh, indent=1)

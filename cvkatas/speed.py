@@ -1,0 +1,120 @@
+"""Speed as a ratio to the reference, measured in the same process (KATA_STANDARD.md, Speed).
+
+Both are warmed up, then timed in alternating rounds (the order swaps every round), each round long
+enough to read a clock reliably; the verdict is the median of the per-round ratios. A candidate that
+is hopelessly slow is stopped by a CPU-time alarm and reported as too slow instead of left running.
+"""
+
+from __future__ import annotations
+
+import math
+import signal
+import statistics
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+
+class TooSlow(AssertionError):
+    """The candidate is correct enough to time, but slower than the kata allows."""
+
+
+class _Stopped(BaseException):
+    pass
+
+
+@dataclass
+class SpeedResult:
+    ratio: float  # median of the per-round candidate/reference ratios
+    max_ratio: float
+    ratios: list = field(default_factory=list)
+    calls_per_round: int = 1
+    reference_s: float = 0.0  # one reference call
+    stopped_early: bool = False
+
+    @property
+    def passed(self) -> bool:
+        return not self.stopped_early and self.ratio <= self.max_ratio
+
+    def describe(self) -> str:
+        rounds = ", ".join(f"{r:.2f}" for r in self.ratios)
+        return (
+            f"median time ratio {self.ratio:.2f}x the reference (limit {self.max_ratio:g}x); "
+            f"{len(self.ratios)} round(s) of {self.calls_per_round} call(s): [{rounds}]; "
+            f"reference {self.reference_s * 1e3:.2f} ms per call"
+        )
+
+
+@contextmanager
+def _cpu_alarm(seconds: float):
+    """Interrupt the block after `seconds` of process CPU time (SIGPROF; SIGALRM belongs to pytest-timeout)."""
+    if not hasattr(signal, "setitimer") or seconds <= 0:
+        yield
+        return
+
+    def stop(signum, frame):
+        raise _Stopped
+
+    old = signal.signal(signal.SIGPROF, stop)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, old)
+
+
+def measure(candidate, reference, args=(), kwargs=None, *, max_ratio: float, rounds: int = 9,
+            min_round_s: float = 0.01, hopeless: float = 3.0, budget_s: float = 4.0, sync=None) -> SpeedResult:
+    """Time ``candidate(*args, **kwargs)`` against ``reference(*args, **kwargs)``.
+
+    ``hopeless``: stop once the candidate is this many times over the limit. ``budget_s``: stop
+    adding rounds after this long (at least three rounds are always run). ``sync`` is called before
+    every clock read (``torch.cuda.synchronize`` on CUDA).
+    """
+    kwargs = kwargs or {}
+    sync = sync or (lambda: None)
+
+    def timed(fn, n):
+        sync()
+        t0 = time.perf_counter()
+        for _ in range(n):
+            fn(*args, **kwargs)
+        sync()
+        return time.perf_counter() - t0
+
+    timed(reference, 1)  # warm-up
+    t_ref = min(timed(reference, 1) for _ in range(3))
+    n = max(1, math.ceil(min_round_s / max(t_ref, 1e-9)))
+    cut = hopeless * max_ratio
+    limit_s = max(0.25, cut * t_ref * n)
+    result = SpeedResult(math.inf, max_ratio, calls_per_round=n, reference_s=t_ref)
+
+    def stop_early(ratio_floor):
+        result.ratio, result.stopped_early = ratio_floor, True
+        return result
+
+    try:
+        with _cpu_alarm(limit_s):
+            t_first = timed(candidate, 1)  # warm-up, under the alarm
+    except _Stopped:
+        return stop_early(limit_s / t_ref)
+    if t_first / t_ref > cut * 4:  # far beyond hope even allowing for first-call costs
+        return stop_early(t_first / t_ref)
+
+    start = time.perf_counter()
+    for r in range(rounds):
+        try:
+            with _cpu_alarm(limit_s):
+                if r % 2 == 0:
+                    tc, tr = timed(candidate, n), timed(reference, n)
+                else:
+                    tr, tc = timed(reference, n), timed(candidate, n)
+        except _Stopped:
+            return stop_early(max(cut, limit_s / (t_ref * n)))
+        result.ratios.append(tc / tr)
+        result.ratio = statistics.median(result.ratios)
+        if r >= 2 and (result.ratio > cut or time.perf_counter() - start > budget_s):
+            result.stopped_early = result.ratio > cut
+            break
+    return result

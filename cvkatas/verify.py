@@ -1,0 +1,246 @@
+"""`nox -s verify`: the suite's own test. Every proof of KATA_STANDARD.md, mechanically, per kata:
+stubs fail every test, the reference passes on every available device, each wrong answer is caught,
+slow variants fail only the speed test, stub and reference signatures match, metadata is complete,
+and no reference source appears in the output of a failing run."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from . import catalog
+from . import impl as impl_mod
+
+
+@dataclass
+class Row:
+    kata: catalog.Kata
+    problems: list = field(default_factory=list)
+    tests: int = 0
+    stub: str = "-"
+    reference: str = "-"
+    wrong: str = "-"
+    slow: str = "-"
+    devices: str = "-"
+    seconds: float = 0.0
+
+
+def _api_signature(obj) -> str:
+    """Names, kinds and defaults of a function's parameters (classes: constructor and public methods)."""
+    def sig(fn):
+        try:
+            params = inspect.signature(fn).parameters.values()
+        except (TypeError, ValueError):
+            return "?"
+        return "(" + ", ".join(f"{p.kind.name}:{p.name}={p.default!r}" for p in params) + ")"
+
+    if inspect.isclass(obj):
+        methods = sorted(n for n, v in vars(obj).items() if callable(v) and not n.startswith("_"))
+        return sig(obj) + "; " + "; ".join(f"{m}{sig(getattr(obj, m))}" for m in methods)
+    return sig(obj)
+
+
+def static_checks(kata: catalog.Kata) -> list[str]:
+    """What can be checked without running a test."""
+    out = list(kata.problems())
+    for f in (kata.stub_file, kata.folder / "test_kata.py", kata.folder / "__init__.py",
+              kata.reference_file, kata.variants_file):
+        if not f.exists():
+            out.append(f"missing file {f.relative_to(catalog.ROOT)}")
+    if out:
+        return out
+    stub = importlib.import_module(f"{impl_mod.DEFAULT}.{kata.module}")
+    try:
+        ref = impl_mod.load(impl_mod.REFERENCE, kata)
+    except impl_mod.ImplError as exc:
+        return [str(exc)]
+    for name in kata.api:
+        if not hasattr(stub, name):
+            out.append(f"stub lacks `{name}`")
+        elif name not in ref._names:
+            out.append(f"reference lacks `{name}`")
+        elif _api_signature(getattr(stub, name)) != _api_signature(ref._names[name]):
+            out.append(f"signature of `{name}` differs: stub {_api_signature(getattr(stub, name))} "
+                       f"vs reference {_api_signature(ref._names[name])}")
+        elif not (inspect.getdoc(getattr(stub, name)) or "").strip():
+            out.append(f"stub `{name}` has no docstring: the docstring is the statement")
+    variants = importlib.import_module(f"{impl_mod.REFERENCE}.{kata.module}_variants")
+    wrong, slow = getattr(variants, "WRONG", {}), getattr(variants, "SLOW", {})
+    mistakes = {m.get("id") for m in kata.meta.get("mistakes", []) if isinstance(m, dict)}
+    if len(wrong) < 3:
+        out.append(f"only {len(wrong)} wrong answer(s); KATA_STANDARD.md asks for at least three")
+    if set(wrong) != mistakes:
+        out.append(f"kata.toml mistakes {sorted(mistakes)} and WRONG variants {sorted(wrong)} differ")
+    if (kata.max_ratio is not None) != bool(slow):
+        out.append("a kata with a [speed] limit needs a SLOW variant, and only such a kata has one")
+    return out
+
+
+def _distinctive_lines(kata: catalog.Kata) -> set[str]:
+    """Lines of the reference and its variants that appear nowhere in the stub or the tests."""
+    public = set()
+    for f in (kata.stub_file, kata.folder / "test_kata.py"):
+        public |= {ln.strip() for ln in f.read_text().splitlines()}
+    lines = set()
+    for f in (kata.reference_file, kata.variants_file):
+        for ln in f.read_text().splitlines():
+            ln = ln.strip()
+            if len(ln) >= 16 and ln not in public and not ln.startswith(("#", '"""', "def ", "return ", "import ")):
+                lines.add(ln)
+    return lines
+
+
+def judge(row: Row, results: list[dict], cuda: bool) -> None:
+    kata = row.kata
+    by_impl = defaultdict(list)
+    for r in results:
+        by_impl[r["impl"]].append(r)
+    ref = by_impl.get("reference", [])
+    row.tests = len(ref)
+    if not ref:
+        row.problems.append("no test ran against the reference")
+        return
+
+    def ran(rs):
+        return [r for r in rs if r["outcome"] != "skipped"]
+
+    stub = ran(by_impl.get("stub", []))
+    stub_failed = [r for r in stub if r["outcome"] == "failed"]
+    row.stub = f"{len(stub_failed)}/{len(stub)}"
+    for r in stub:
+        if r["outcome"] != "failed":
+            row.problems.append(f"passes on the untouched stub (asserts nothing?): {r['nodeid']}")
+        elif r["category"] != "not started":
+            row.problems.append(f"stub failure not reported as *not started*: {r['nodeid']}")
+
+    ref_ran = ran(ref)
+    ref_ok = [r for r in ref_ran if r["outcome"] == "passed"]
+    row.reference = f"{len(ref_ok)}/{len(ref_ran)}"
+    for r in ref_ran:
+        if r["outcome"] != "passed":
+            row.problems.append(f"reference fails {r['nodeid']}: {r['message'].splitlines()[-1][:200]}")
+    for r in ref:
+        if r["outcome"] == "skipped" and not (r["device"] == "cuda" and not cuda):
+            row.problems.append(f"reference skipped {r['nodeid']}: {r['message'][-120:]}")
+    devices = sorted({r["device"] for r in ref_ok if r["device"]})
+    row.devices = ",".join(devices) if devices else "cpu"
+    if kata.uses_torch:
+        undeviced = sorted({r["nodeid"] for r in ref if r["device"] is None})
+        if undeviced:
+            row.problems.append(f"torch kata test not parametrised over `device`: {undeviced[0]}")
+        if not cuda:
+            row.devices += " (cuda: no GPU here, skipped)"
+
+    wrong = [k for k in by_impl if k.startswith("wrong:")]
+    caught = [k for k in wrong if any(r["outcome"] == "failed" for r in by_impl[k])]
+    row.wrong = f"{len(caught)}/{len(wrong)}"
+    for k in wrong:
+        if k not in caught:
+            row.problems.append(f"wrong answer `{k[6:]}` passes every test")
+
+    slow = [k for k in by_impl if k.startswith("slow:")]
+    rejected = 0
+    for k in slow:
+        rs = ran(by_impl[k])
+        bad_correct = [r for r in rs if not r["perf"] and r["outcome"] != "passed"]
+        perf = [r for r in rs if r["perf"]]
+        for r in bad_correct:
+            row.problems.append(f"slow variant `{k[5:]}` fails a correctness test: {r['nodeid']}")
+        if perf and all(r["outcome"] == "failed" and r["category"] == "too slow" for r in perf):
+            rejected += not bad_correct
+        else:
+            row.problems.append(f"slow variant `{k[5:]}` is not rejected by the speed test")
+    if slow:
+        ratios = [r["speed_ratio"] for k in slow for r in by_impl[k] if r["speed_ratio"]]
+        seen = f" ({max(ratios):.0f}x)" if ratios else ""
+        row.slow = f"{rejected}/{len(slow)}{seen}"
+
+    leaks = _distinctive_lines(kata)
+    for r in results:
+        if r["outcome"] == "failed":
+            hit = next((ln for ln in leaks if ln in r["message"]), None)
+            if hit:
+                row.problems.append(f"reference source shown in the output of {r['nodeid']}: {hit!r}")
+                break
+
+
+def run_pytest(katas, results_path, log_path) -> int:
+    cmd = [sys.executable, "-m", "pytest", *[str(k.folder) for k in katas], "--cvk-verify",
+           f"--cvk-results={results_path}", "-q", "-p", "no:randomly", "--impl=solutions"]
+    with open(log_path, "w") as log:
+        return subprocess.run(cmd, cwd=catalog.ROOT, stdout=log, stderr=subprocess.STDOUT).returncode
+
+
+def cuda_available() -> bool:
+    try:
+        import torch
+    except ImportError:
+        return False
+    return torch.cuda.is_available()
+
+
+def main(argv: list[str]) -> int:
+    ids = [a for a in argv if not a.startswith("-")]
+    try:
+        katas = [catalog.get(i) for i in ids] if ids else list(catalog.all_katas())
+    except catalog.UnknownKata as exc:
+        print(f"verify: {exc}", file=sys.stderr)
+        return 2
+    if not katas:
+        print("verify: no katas found under katas/", file=sys.stderr)
+        return 1
+    rows = {k.id: Row(k, static_checks(k)) for k in katas}
+    runnable = [k for k in katas if not rows[k.id].problems]
+    cuda = cuda_available()
+    out_dir = catalog.ROOT / ".cvkatas"
+    out_dir.mkdir(exist_ok=True)
+    log_path = out_dir / "verify.log"
+    start = time.perf_counter()
+    if runnable:
+        with tempfile.TemporaryDirectory() as tmp:
+            results_path = os.path.join(tmp, "results.json")
+            code = run_pytest(runnable, results_path, log_path)
+            if not os.path.exists(results_path):
+                print(f"verify: pytest did not run (exit {code}); see {log_path}", file=sys.stderr)
+                print(log_path.read_text()[-3000:], file=sys.stderr)
+                return 1
+            with open(results_path) as fh:
+                results = json.load(fh)
+        by_kata = defaultdict(list)
+        for r in results:
+            by_kata[r["kata"]].append(r)
+        for k in runnable:
+            judge(rows[k.id], by_kata.get(k.id, []), cuda)
+    elapsed = time.perf_counter() - start
+    print_summary(list(rows.values()), elapsed, cuda, log_path)
+    return 1 if any(r.problems for r in rows.values()) else 0
+
+
+def print_summary(rows, elapsed, cuda, log_path):
+    head = ("kata", "tests", "stub fails", "reference", "wrong caught", "slow rejected", "devices", "verdict")
+    table = [head]
+    for r in rows:
+        verdict = "ok" if not r.problems else ("INCOMPLETE" if r.reference == "-" else "FAIL")
+        table.append((r.kata.id, str(r.tests), r.stub, r.reference, r.wrong, r.slow, r.devices, verdict))
+    widths = [max(len(row[i]) for row in table) for i in range(len(head))]
+    print()
+    for i, row in enumerate(table):
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+        if i == 0:
+            print("  ".join("-" * w for w in widths))
+    bad = [r for r in rows if r.problems]
+    for r in bad:
+        print(f"\n{r.kata.id}:")
+        for p in r.problems:
+            print(f"  - {p}")
+    gpu = "CUDA device present" if cuda else "no CUDA device: cuda tests skipped"
+    print(f"\n{len(rows) - len(bad)}/{len(rows)} katas verified in {elapsed:.1f} s ({gpu}); "
+          f"full pytest log: {log_path.relative_to(catalog.ROOT)}")

@@ -1,0 +1,1 @@
+"""Reference solutions. Hidden from learners until they solve a kata (or choose to look)."""
