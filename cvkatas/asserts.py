@@ -204,7 +204,7 @@ def assert_close(got, expected, *, rtol=1e-5, atol=1e-6, call=None, what="result
         bad |= np.isinf(g) != np.isinf(e)
     if bad.any():
         idx = tuple(int(i) for i in np.argwhere(bad)[0])
-        worst = tuple(int(i) for i in np.unravel_index(np.argmax(np.where(bad, err, -1)), err.shape)) if err.ndim else ()
+        worst = tuple(int(i) for i in np.unravel_index(np.argmax(np.where(bad, err, -1)), err.shape))
         at = f" at index {idx}" if idx else ""
         fail(
             f"{what}: {int(bad.sum())} of {bad.size} value(s) differ from the expected ones",

@@ -108,7 +108,11 @@ def cmd_new(args):
 
     if len(args) != 1:
         raise UsageError("new needs one kata id, e.g. nox -s new -- detection/box_iou")
-    for path in scaffold(args[0]):
+    try:
+        created = scaffold(args[0])
+    except (ValueError, FileExistsError) as exc:
+        raise UsageError(str(exc)) from None
+    for path in created:
         print(f"created {path.relative_to(catalog.ROOT)}")
     print("Fill them in; `nox -s verify` reports the kata as INCOMPLETE until it meets KATA_STANDARD.md.")
     return 0

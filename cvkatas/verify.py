@@ -219,9 +219,20 @@ def main(argv: list[str]) -> int:
             by_kata[r["kata"]].append(r)
         for k in runnable:
             judge(rows[k.id], by_kata.get(k.id, []), cuda)
+    harness_ok = True
+    if not ids:  # the harness's own tests: what a learner sees when things go wrong
+        proc = subprocess.run([sys.executable, "-m", "pytest", "tests", "-q", "-p", "no:randomly"],
+                              cwd=catalog.ROOT, capture_output=True, text=True)
+        harness_ok = proc.returncode == 0
+        with open(log_path, "a") as log:
+            log.write(proc.stdout + proc.stderr)
+        last = (proc.stdout.strip().splitlines() or ["no output"])[-1]
+        print(f"harness self-tests (tests/): {last}")
+        if not harness_ok:
+            print(proc.stdout[-4000:])
     elapsed = time.perf_counter() - start
     print_summary(list(rows.values()), elapsed, cuda, log_path)
-    return 1 if any(r.problems for r in rows.values()) else 0
+    return 1 if any(r.problems for r in rows.values()) or not harness_ok else 0
 
 
 def print_summary(rows, elapsed, cuda, log_path):

@@ -6,7 +6,6 @@ into the convolution's weights and bias: one layer instead of two, the same numb
 Run the tests: pytest katas/torch/fuse_conv_bn
 """
 
-import torch
 from torch import nn
 
 __all__ = ["fuse_conv_bn"]
