@@ -56,8 +56,7 @@ def run_all(impl: str | None, katas) -> list[dict]:
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "results.json")
         extra = [f"--impl={impl}"] if impl else []
-        _pytest([*[str(k.folder) for k in katas], *extra, f"--cvk-results={path}", "-q",
-                 "-p", "no:terminal"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _pytest([*[str(k.folder) for k in katas], *extra, f"--cvk-results={path}", "-q"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         if not os.path.exists(path):
             raise UsageError("the tests did not run; try `nox -s kata -- <id>` to see why")
         with open(path) as fh:

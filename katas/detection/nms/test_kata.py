@@ -7,25 +7,8 @@ import pytest
 
 from cvkatas import Call, assert_array, assert_equal, assert_raises, fail
 from cvkatas.data import clustered_boxes, tied_scores
-
-
-def iou(a, b) -> float:
-    """IoU of two boxes, float64, continuous coordinates; 0 when the union is empty."""
-    w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = w * h
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0
-
-
-def brute_force_nms(boxes, scores, thr):
-    """The definition, one pair at a time."""
-    boxes, scores = np.asarray(boxes, np.float64).tolist(), np.asarray(scores).tolist()
-    keep = []
-    for i in sorted(range(len(boxes)), key=lambda i: (-scores[i], i)):
-        if all(iou(boxes[i], boxes[j]) <= thr for j in keep):
-            keep.append(i)
-    return np.array(keep, dtype=np.int64)
+from cvkatas.oracles import greedy_nms
+from cvkatas.oracles import pair_iou as iou
 
 
 def why(boxes, scores, thr, got, expected) -> str:
@@ -61,7 +44,7 @@ def check(impl, boxes, scores, thr):
     assert_array(call.out, dtype=np.int64, call=call)
     if call.out.ndim != 1:
         fail(f"nms must return a 1-D array of indices, got shape {call.out.shape}", call=call)
-    expected = brute_force_nms(boxes, scores, thr)
+    expected = greedy_nms(boxes, scores, thr)
     assert_equal(call.out, expected, call=call, what="kept indices",
                  why=why(np.asarray(boxes, np.float64), scores, thr, call.out, expected))
     return call.out
