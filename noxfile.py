@@ -26,8 +26,44 @@ def kata(session):
 
 @nox.session(python=False)
 def progress(session):
-    """Every kata's status for your implementation: nox -s progress [-- --impl PKG]."""
+    """Run the katas and show your progress: nox -s progress -- [--track T] [--impl PKG] [--lang zh] [--no-run]."""
     _cvkatas(session, "progress")
+
+
+@nox.session(name="list", python=False)
+def list_(session):
+    """The catalogue: nox -s list -- [--track T] [--difficulty D] [--tag X] [--status S] [--lang zh]."""
+    _cvkatas(session, "list")
+
+
+@nox.session(python=False)
+def hint(session):
+    """The next hint of a kata, gentle first: nox -s hint -- detection/nms."""
+    _cvkatas(session, "hint")
+
+
+@nox.session(python=False)
+def solution(session):
+    """The reference, once your implementation passes: nox -s solution -- ID [--impl PKG] [--force]."""
+    _cvkatas(session, "solution")
+
+
+@nox.session(python=False)
+def workspace(session):
+    """A fresh package of untouched stubs to practise in: nox -s workspace -- ~/practice/mine."""
+    _cvkatas(session, "workspace")
+
+
+@nox.session(python=False)
+def reset(session):
+    """Restore a kata's stub, keeping your file as a backup: nox -s reset -- ID [--impl PKG]."""
+    _cvkatas(session, "reset")
+
+
+@nox.session(python=False)
+def interview(session):
+    """A mock interview: nox -s interview -- [--track T] [--difficulty D] [--minutes M] [--seed S] [--kata ID]."""
+    _cvkatas(session, "interview")
 
 
 @nox.session(python=False)

@@ -1,114 +1,49 @@
-"""The commands behind the nox sessions. Each prints one clear line for a user mistake, never a traceback."""
+"""The commands behind the nox sessions (`python -m cvkatas <command>` or `nox -s <command> -- ...`).
+
+A user mistake prints one line and the usage, never a traceback."""
 
 from __future__ import annotations
 
-import json
-import os
+import argparse
 import subprocess
 import sys
-import tempfile
-from collections import defaultdict
 
-from . import catalog
-from .plugin import kata_status
-
-USAGE = """usage: python -m cvkatas <command> [args]   (or: nox -s <command> -- [args])
-  verify [ID ...]                 the suite's own proof (every kata, or those named)
-  kata ID [--impl PKG] [PYTEST..] run one kata's tests, speed tests included
-  progress [--impl PKG]           every kata's status for your implementation
-  bench [ID ...]                  reference timings against library implementations
-  new TRACK/NAME                  scaffold a new kata"""
+from . import catalog, learner
 
 
 class UsageError(Exception):
     pass
 
 
-def _take(args: list[str], flag: str) -> str | None:
-    """Remove `--flag VALUE` or `--flag=VALUE` from args and return VALUE."""
-    for i, a in enumerate(args):
-        if a == flag:
-            if i + 1 >= len(args):
-                raise UsageError(f"{flag} needs a value")
-            value = args[i + 1]
-            del args[i:i + 2]
-            return value
-        if a.startswith(flag + "="):
-            del args[i]
-            return a.split("=", 1)[1]
-    return None
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(f"{message}\n{self.format_usage().strip()}")
 
 
-def _pytest(args, **kw):
-    return subprocess.run([sys.executable, "-m", "pytest", *args], cwd=catalog.ROOT, **kw).returncode
+def _parser(name: str, doc: str) -> Parser:
+    return Parser(prog=f"nox -s {name} --", description=doc, add_help=True)
 
 
-def cmd_kata(args):
-    if not args or args[0].startswith("-"):
-        raise UsageError("kata needs a kata id, e.g. nox -s kata -- detection/nms")
-    kata = catalog.get(args[0])
-    impl = _take(args := args[1:], "--impl")
-    extra = [f"--impl={impl}"] if impl else []
-    return _pytest([str(kata.folder.relative_to(catalog.ROOT)), *extra, *args])
+def cmd_verify(args):
+    from .verify import main
 
-
-def run_all(impl: str | None, katas) -> list[dict]:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "results.json")
-        extra = [f"--impl={impl}"] if impl else []
-        _pytest([*[str(k.folder) for k in katas], *extra, f"--cvk-results={path}", "-q"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        if not os.path.exists(path):
-            raise UsageError("the tests did not run; try `nox -s kata -- <id>` to see why")
-        with open(path) as fh:
-            return json.load(fh)
-
-
-def cmd_progress(args):
-    impl = _take(args, "--impl")
-    if args:
-        raise UsageError(f"progress: unknown argument {args[0]!r}")
-    from .impl import ImplError, resolve_package
-
-    try:
-        shown = resolve_package(impl)
-    except ImplError as exc:
-        raise UsageError(str(exc)) from None
-    katas = catalog.all_katas()
-    by_kata = defaultdict(list)
-    for r in run_all(impl, katas):
-        by_kata[r["kata"]].append(r)
-    print(f"CV Katas progress for --impl={shown}\n")
-    solved = 0
-    track = None
-    for k in katas:
-        if k.track != track:
-            track = k.track
-            print(f"{track}")
-        rs = by_kata.get(k.id, [])
-        status = kata_status(rs) if rs else "not started"
-        solved += status == "solved"
-        passed = sum(r["outcome"] == "passed" for r in rs)
-        ran = sum(r["outcome"] != "skipped" for r in rs)
-        ratios = [r["speed_ratio"] for r in rs if r["speed_ratio"] is not None]
-        speed = f"{max(ratios):.2f}x" if ratios else ""
-        print(f"  {k.id:<30} {status:<12} {passed:>3}/{ran:<3} {speed:>7}  {k.meta.get('title', '')}")
-    print(f"\n{solved}/{len(katas)} solved ({100 * solved / max(1, len(katas)):.0f}%)")
-    return 0
+    return main(args)
 
 
 def cmd_bench(args):
-    from .bench import main as bench_main
+    from .bench import main
 
-    return bench_main(args)
+    return main(args)
 
 
 def cmd_new(args):
     from .scaffold import scaffold
 
-    if len(args) != 1:
-        raise UsageError("new needs one kata id, e.g. nox -s new -- detection/box_iou")
+    p = _parser("new", "scaffold a kata")
+    p.add_argument("kata", help="track/name")
+    a = p.parse_args(args)
     try:
-        created = scaffold(args[0])
+        created = scaffold(a.kata)
     except (ValueError, FileExistsError) as exc:
         raise UsageError(str(exc)) from None
     for path in created:
@@ -117,23 +52,114 @@ def cmd_new(args):
     return 0
 
 
-def cmd_verify(args):
-    from .verify import main as verify_main
+def cmd_kata(args):
+    p = _parser("kata", "run one kata's tests, speed tests included; other options go to pytest")
+    p.add_argument("kata")
+    p.add_argument("--impl")
+    a, rest = p.parse_known_args(args)
+    kata = catalog.get(a.kata)
+    extra = [f"--impl={a.impl}"] if a.impl else []
+    return subprocess.run([sys.executable, "-m", "pytest", str(kata.folder.relative_to(catalog.ROOT)), *extra,
+                           *rest], cwd=catalog.ROOT).returncode
 
-    return verify_main(args)
+
+def cmd_list(args):
+    p = _parser("list", "the catalogue, with your status")
+    p.add_argument("--track")
+    p.add_argument("--difficulty", choices=catalog.DIFFICULTIES)
+    p.add_argument("--tag")
+    p.add_argument("--status", choices=learner.STATUSES)
+    p.add_argument("--impl")
+    p.add_argument("--lang", choices=("en", "zh"), default="en")
+    a = p.parse_args(args)
+    return learner.cmd_list(a.track, a.difficulty, a.tag, a.status, a.impl, a.lang)
 
 
-COMMANDS = {"verify": cmd_verify, "kata": cmd_kata, "progress": cmd_progress, "bench": cmd_bench, "new": cmd_new}
+def cmd_progress(args):
+    p = _parser("progress", "run the katas' tests and show your progress")
+    p.add_argument("--track")
+    p.add_argument("--impl")
+    p.add_argument("--lang", choices=("en", "zh"), default="en")
+    p.add_argument("--no-run", action="store_true", help="show the history only, without running tests")
+    a = p.parse_args(args)
+    return learner.cmd_progress(a.track, a.impl, a.lang, run=not a.no_run)
+
+
+def cmd_hint(args):
+    p = _parser("hint", "show the next hint of a kata")
+    p.add_argument("kata")
+    return learner.cmd_hint(p.parse_args(args).kata)
+
+
+def cmd_solution(args):
+    p = _parser("solution", "show the reference solution once your implementation passes")
+    p.add_argument("kata")
+    p.add_argument("--impl")
+    p.add_argument("--force", action="store_true", help="show it anyway (recorded)")
+    a = p.parse_args(args)
+    return learner.cmd_solution(a.kata, a.impl, a.force)
+
+
+def cmd_workspace(args):
+    p = _parser("workspace", "create a package of untouched stubs to practise in (existing files are kept)")
+    p.add_argument("folder")
+    p.add_argument("--track")
+    a = p.parse_args(args)
+    return learner.cmd_workspace(a.folder, a.track)
+
+
+def cmd_reset(args):
+    p = _parser("reset", "restore a kata's stub, keeping your file as a timestamped backup")
+    p.add_argument("kata")
+    p.add_argument("--impl")
+    a = p.parse_args(args)
+    return learner.cmd_reset(a.kata, a.impl)
+
+
+def _score(text):
+    name, _, value = text.partition("=")
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r}: expected NAME=1..4")
+    return name, int(value)
+
+
+def cmd_interview(args):
+    p = _parser("interview", "a mock interview: pick a kata, brief the candidate, score the session")
+    p.add_argument("--track")
+    p.add_argument("--difficulty", choices=catalog.DIFFICULTIES)
+    p.add_argument("--minutes", type=int, help="time budget; katas needing more are not picked")
+    p.add_argument("--seed", type=int)
+    p.add_argument("--kata")
+    p.add_argument("--impl")
+    p.add_argument("--finish", action="store_true", help="run the tests and record the outcome and scores")
+    p.add_argument("--score", type=_score, action="append", default=[], metavar="NAME=N",
+                   help="with --finish: correctness, complexity, edge_cases, communication, 1-4")
+    p.add_argument("--hints", type=int, help="with --finish: hints the interviewer gave")
+    a = p.parse_args(args)
+    if a.finish:
+        return learner.cmd_interview_finish(dict(a.score), a.hints)
+    if a.score or a.hints is not None:
+        raise UsageError("--score and --hints go with --finish")
+    return learner.cmd_interview(a.track, a.difficulty, a.minutes, a.seed, a.kata, a.impl)
+
+
+COMMANDS = {
+    "verify": cmd_verify, "kata": cmd_kata, "progress": cmd_progress, "list": cmd_list, "hint": cmd_hint,
+    "solution": cmd_solution, "workspace": cmd_workspace, "reset": cmd_reset, "interview": cmd_interview,
+    "bench": cmd_bench, "new": cmd_new,
+}
+USAGE = "usage: python -m cvkatas {" + ",".join(COMMANDS) + "} [args]   (or: nox -s <command> -- [args])"
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] in ("-h", "--help") or argv[0] not in COMMANDS:
-        if argv and argv[0] not in ("-h", "--help"):
-            print(f"cvkatas: unknown command {argv[0]!r}", file=sys.stderr)
-        print(USAGE, file=sys.stderr)
-        return 0 if argv and argv[0] in ("-h", "--help") else 2
+    if not argv or argv[0] in ("-h", "--help"):
+        print(USAGE)
+        return 0 if argv else 2
+    if argv[0] not in COMMANDS:
+        print(f"cvkatas: unknown command {argv[0]!r}\n{USAGE}", file=sys.stderr)
+        return 2
     try:
         return COMMANDS[argv[0]](list(argv[1:]))
-    except (UsageError, catalog.UnknownKata) as exc:
+    except (UsageError, catalog.UnknownKata, learner.CommandError) as exc:
         print(f"cvkatas {argv[0]}: {exc}", file=sys.stderr)
         return 2

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections import defaultdict
 
 import pytest
 
-from . import catalog
+from . import catalog, db
 from . import impl as impl_mod
 from .speed import TooSlow, measure
 
@@ -33,6 +34,28 @@ def pytest_configure(config):
     except impl_mod.ImplError as exc:
         raise pytest.UsageError(str(exc)) from None
     config._cvk_results = []
+    config._cvk_store = config._cvk_run = None
+    config._cvk_partial = set()
+    if not config.getoption("--cvk-verify") and db.path() is not None:
+        try:
+            config._cvk_store = db.Store()
+            config._cvk_run = config._cvk_store.start_run(config._cvk_package, sys.argv)
+        except Exception as exc:  # the history is a convenience: never let it stop a test run
+            config._cvk_store = None
+            print(f"cvkatas: not recording progress ({db.path()}: {exc})", file=sys.stderr)
+
+
+def pytest_deselected(items):
+    for item in items:
+        kata = catalog.kata_for_path(item.path)
+        if kata is not None:
+            item.config._cvk_partial.add(kata.id)
+
+
+def pytest_unconfigure(config):
+    store = getattr(config, "_cvk_store", None)
+    if store is not None:
+        store.close()
 
 
 def _labels(kata: catalog.Kata) -> list[str]:
@@ -225,7 +248,7 @@ def pytest_runtest_protocol(item, nextitem):
     message = failed[0].longreprtext if failed else (skipped[0].longreprtext if skipped else "")
     props = dict(item.user_properties)
     label = _param(item, "impl")
-    item.config._cvk_results.append({
+    record = {
         "nodeid": item.nodeid,
         "test": item.originalname if hasattr(item, "originalname") else item.name,
         "kata": kata.id,
@@ -236,7 +259,25 @@ def pytest_runtest_protocol(item, nextitem):
         "category": category,
         "speed_ratio": props.get("speed_ratio"),
         "message": message,
-    })
+    }
+    config = item.config
+    config._cvk_results.append(record)
+    if config._cvk_store is not None:
+        config._cvk_store.add_result(config._cvk_run, record)
+        if nextitem is None or getattr(nextitem, "_cvk_kata", None) != kata:
+            _record_attempt(config, kata)
+
+
+def _record_attempt(config, kata):
+    """A kata's tests are done: store its status now, so a run killed later keeps it."""
+    rs = [r for r in config._cvk_results if r["kata"] == kata.id]
+    ratios = [r["speed_ratio"] for r in rs if r["speed_ratio"] is not None]
+    complete = kata.id not in config._cvk_partial and not any("::" in a for a in config.args)
+    config._cvk_store.add_attempt(
+        config._cvk_run, kata.id, config._cvk_package, kata_status(rs),
+        passed=sum(r["outcome"] == "passed" for r in rs), ran=sum(r["outcome"] != "skipped" for r in rs),
+        complete=complete, speed_ratio=max(ratios) if ratios else None,
+        devices=",".join(sorted({r["device"] or "cpu" for r in rs if r["outcome"] == "passed"})))
 
 
 def pytest_report_teststatus(report, config):

@@ -1,0 +1,165 @@
+"""The learner's history: a local SQLite database written by every test run and every session.
+
+Default path ``.cvkatas/progress.sqlite3`` in the project (git-ignored); ``CVKATAS_DB`` sets
+another path (``off`` disables recording). Every record is committed as soon as it is known, in
+WAL mode with a busy timeout, so two runs at once never corrupt it and a run killed midway keeps
+everything recorded before the kill."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from contextlib import closing
+from datetime import datetime
+from pathlib import Path
+
+from . import catalog
+
+ENV_VAR = "CVKATAS_DB"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY, at TEXT NOT NULL, impl TEXT NOT NULL, argv TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS results (
+    run_id INTEGER NOT NULL, at TEXT NOT NULL, kata TEXT NOT NULL, impl TEXT NOT NULL,
+    test TEXT NOT NULL, device TEXT, outcome TEXT NOT NULL, category TEXT, speed_ratio REAL);
+CREATE TABLE IF NOT EXISTS attempts (
+    run_id INTEGER NOT NULL, at TEXT NOT NULL, kata TEXT NOT NULL, impl TEXT NOT NULL,
+    status TEXT NOT NULL, passed INTEGER NOT NULL, ran INTEGER NOT NULL, complete INTEGER NOT NULL,
+    speed_ratio REAL, devices TEXT, hints_used INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS hints (at TEXT NOT NULL, kata TEXT NOT NULL, number INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS reveals (at TEXT NOT NULL, kata TEXT NOT NULL, impl TEXT NOT NULL, forced INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS interviews (
+    id INTEGER PRIMARY KEY, kata TEXT NOT NULL, impl TEXT NOT NULL, seed INTEGER, started TEXT NOT NULL,
+    finished TEXT, minutes_budget INTEGER, minutes_taken REAL, status TEXT, hints INTEGER,
+    correctness INTEGER, complexity INTEGER, edge_cases INTEGER, communication INTEGER, sheet TEXT);
+CREATE INDEX IF NOT EXISTS attempts_kata ON attempts (kata, impl);
+"""
+
+
+def now() -> str:
+    return datetime.now().isoformat(timespec="seconds")
+
+
+def path() -> Path | None:
+    value = os.environ.get(ENV_VAR, "")
+    if value.lower() == "off":
+        return None
+    return Path(value).expanduser() if value else catalog.ROOT / ".cvkatas" / "progress.sqlite3"
+
+
+def state_dir() -> Path:
+    """Where the learner's files live beside the database: backups, interview sheets."""
+    where = path()
+    return where.parent if where is not None else catalog.ROOT / ".cvkatas"
+
+
+class Store:
+    """A connection to the history database; each method commits before it returns."""
+
+    def __init__(self, where: Path | None = None):
+        self.path = Path(where) if where else path()
+        if self.path is None:
+            raise ValueError(f"recording is off ({ENV_VAR}=off)")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA busy_timeout=60000")
+        self.conn.executescript(SCHEMA)
+
+    def tx(self):
+        return _Transaction(self.conn)
+
+    def close(self):
+        self.conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- writes
+    def start_run(self, impl: str, argv: list[str]) -> int:
+        with self.tx():
+            cur = self.conn.execute("INSERT INTO runs (at, impl, argv) VALUES (?, ?, ?)", (now(), impl, " ".join(argv)))
+        return cur.lastrowid
+
+    def add_result(self, run_id: int, r: dict) -> None:
+        with self.tx():
+            self.conn.execute(
+                "INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (run_id, now(), r["kata"], r["impl"], r["nodeid"], r["device"], r["outcome"], r["category"],
+                 r["speed_ratio"]),
+            )
+
+    def add_attempt(self, run_id: int, kata: str, impl: str, status: str, passed: int, ran: int,
+                    complete: bool, speed_ratio, devices: str) -> None:
+        with self.tx():
+            self.conn.execute(
+                "INSERT INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (run_id, now(), kata, impl, status, passed, ran, int(complete), speed_ratio, devices,
+                 self.hints_shown(kata)),
+            )
+
+    def add_hint(self, kata: str, number: int) -> None:
+        with self.tx():
+            self.conn.execute("INSERT INTO hints VALUES (?, ?, ?)", (now(), kata, number))
+
+    def add_reveal(self, kata: str, impl: str, forced: bool) -> None:
+        with self.tx():
+            self.conn.execute("INSERT INTO reveals VALUES (?, ?, ?, ?)", (now(), kata, impl, int(forced)))
+
+    def start_interview(self, kata: str, impl: str, seed, minutes: int, sheet: str) -> int:
+        with self.tx():
+            cur = self.conn.execute(
+                "INSERT INTO interviews (kata, impl, seed, started, minutes_budget, sheet) VALUES (?, ?, ?, ?, ?, ?)",
+                (kata, impl, seed, now(), minutes, sheet))
+        return cur.lastrowid
+
+    def finish_interview(self, iid: int, **fields) -> None:
+        cols = ", ".join(f"{k} = ?" for k in fields)
+        with self.tx():
+            self.conn.execute(f"UPDATE interviews SET {cols} WHERE id = ?", (*fields.values(), iid))
+
+    # -- reads
+    def hints_shown(self, kata: str) -> int:
+        row = self.conn.execute("SELECT MAX(number) FROM hints WHERE kata = ?", (kata,)).fetchone()
+        return row[0] or 0
+
+    def attempts(self, impl: str | None = None) -> list[sqlite3.Row]:
+        q = "SELECT * FROM attempts WHERE complete = 1" + (" AND impl = ?" if impl else "") + " ORDER BY at, rowid"
+        return self.conn.execute(q, (impl,) if impl else ()).fetchall()
+
+    def open_interview(self):
+        return self.conn.execute(
+            "SELECT * FROM interviews WHERE finished IS NULL ORDER BY id DESC LIMIT 1").fetchone()
+
+    def interviews(self) -> list[sqlite3.Row]:
+        return self.conn.execute("SELECT * FROM interviews WHERE finished IS NOT NULL ORDER BY id").fetchall()
+
+    def reveals(self, kata: str) -> list[sqlite3.Row]:
+        return self.conn.execute("SELECT * FROM reveals WHERE kata = ?", (kata,)).fetchall()
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT: the write lock is taken up front, so writers queue instead of failing."""
+
+    def __init__(self, conn):
+        self.conn = conn
+
+    def __enter__(self):
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type, *rest):
+        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def open_store() -> Store | None:
+    """The store, or None when recording is off."""
+    return None if path() is None else Store()
+
+
+def integrity_ok(where: Path) -> bool:
+    with closing(sqlite3.connect(where)) as conn:
+        return conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -1,0 +1,366 @@
+"""Learner tooling: list, progress, hint, solution, workspace, reset and mock interviews.
+
+Every command reads the kata metadata (kata.toml) and the history database (cvkatas.db); nothing
+the learner wrote is deleted: reset keeps a timestamped backup, workspace never overwrites."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from . import catalog, db
+from . import impl as impl_mod
+from .plugin import kata_status
+
+STATUSES = ("not started", "failing", "too slow", "timed out", "solved")
+
+
+class CommandError(Exception):
+    """A user mistake or a refusal: one line, no traceback."""
+
+
+# -- running tests ------------------------------------------------------------------------------
+
+def run_tests(katas, impl: str | None, quiet=True, extra=()) -> dict[str, list[dict]]:
+    """Run the katas' tests for `impl` (recorded in the history like any run); results per kata."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "results.json")
+        args = [sys.executable, "-m", "pytest", *[str(k.folder) for k in katas], f"--cvk-results={out}",
+                *([f"--impl={impl}"] if impl else []), "-q", *extra]
+        proc = subprocess.run(args, cwd=catalog.ROOT, capture_output=quiet, text=True)
+        if not os.path.exists(out):
+            tail = (proc.stderr or proc.stdout or "").strip().splitlines()[-1:] if quiet else []
+            raise CommandError(f"the tests did not run{': ' + tail[0] if tail else ''}")
+        with open(out) as fh:
+            results = json.load(fh)
+    by_kata: dict[str, list[dict]] = {k.id: [] for k in katas}
+    for r in results:
+        by_kata.setdefault(r["kata"], []).append(r)
+    return by_kata
+
+
+def package(impl: str | None) -> str:
+    try:
+        return impl_mod.resolve_package(impl)
+    except impl_mod.ImplError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def title(kata, lang: str) -> str:
+    return kata.meta.get("title_zh" if lang == "zh" else "title", "")
+
+
+def select(track=None, difficulty=None, tag=None):
+    katas = list(catalog.all_katas())
+    if track:
+        tracks = sorted({k.track for k in katas})
+        if track not in tracks:
+            raise CommandError(f"unknown track `{track}`; tracks: {', '.join(tracks)}")
+        katas = [k for k in katas if k.track == track]
+    if difficulty:
+        if difficulty not in catalog.DIFFICULTIES:
+            raise CommandError(f"difficulty must be one of {', '.join(catalog.DIFFICULTIES)}")
+        katas = [k for k in katas if k.meta["difficulty"] == difficulty]
+    if tag:
+        katas = [k for k in katas if tag in k.meta.get("tags", [])]
+    return katas
+
+
+# -- history summaries --------------------------------------------------------------------------
+
+def summary(store: db.Store | None, impl: str) -> dict[str, dict]:
+    """Per kata: latest status, attempts, first solved date, best speed ratio, hints used."""
+    out: dict[str, dict] = {}
+
+    def blank():
+        return {"status": "not started", "attempts": 0, "first_solved": None, "best_ratio": None}
+
+    for r in store.attempts(impl) if store else []:
+        s = out.setdefault(r["kata"], blank())
+        s["status"] = r["status"]
+        s["attempts"] += r["status"] != "not started"
+        if r["status"] == "solved":
+            s["first_solved"] = s["first_solved"] or r["at"][:10]
+            if r["speed_ratio"] is not None:
+                s["best_ratio"] = min(s["best_ratio"] or r["speed_ratio"], r["speed_ratio"])
+    for kata in catalog.all_katas():
+        s = out.setdefault(kata.id, blank())
+        s["hints"] = store.hints_shown(kata.id) if store else 0
+    return out
+
+
+def cmd_list(track=None, difficulty=None, tag=None, status=None, impl=None, lang="en"):
+    if status and status not in STATUSES:
+        raise CommandError(f"status must be one of: {', '.join(STATUSES)}")
+    pkg = package(impl)
+    store = db.open_store()
+    info = summary(store, pkg)
+    rows = [k for k in select(track, difficulty, tag) if not status or info[k.id]["status"] == status]
+    print(f"{'kata':<32} {'difficulty':<10} {'min':>4}  {'status':<12} {'tags':<34} title")
+    for k in rows:
+        tags = ", ".join(k.meta.get("tags", []))
+        print(f"{k.id:<32} {k.meta['difficulty']:<10} {k.meta['minutes']:>4}  {info[k.id]['status']:<12} "
+              f"{tags[:34]:<34} {title(k, lang)}")
+    print(f"\n{len(rows)} kata(s); status for --impl={pkg}")
+    return 0
+
+
+def cmd_progress(track=None, impl=None, lang="en", run=True):
+    pkg = package(impl)
+    katas = select(track)
+    if run:
+        run_tests(katas, impl)
+    store = db.open_store()
+    info = summary(store, pkg)
+    print(f"CV Katas progress for --impl={pkg}" + ("" if store else " (recording is off: CVKATAS_DB=off)"))
+    current, solved = None, 0
+    for k in katas:
+        if k.track != current:
+            current = k.track
+            print(f"\n{current}\n  {'kata':<30} {'status':<12} {'tries':>5} {'first solved':<12} {'best speed':>10} "
+                  f"{'hints':>5}  title")
+        s = info[k.id]
+        solved += s["status"] == "solved"
+        ratio = f"{s['best_ratio']:.2f}x" if s["best_ratio"] is not None else "-"
+        print(f"  {k.id:<30} {s['status']:<12} {s['attempts']:>5} {s['first_solved'] or '-':<12} {ratio:>10} "
+              f"{s['hints']:>5}  {title(k, lang)}")
+    pct = 100 * solved / max(1, len(katas))
+    print(f"\nsolved {solved}/{len(katas)} ({pct:.0f}%)")
+    interviews = store.interviews() if store else []
+    if interviews:
+        print("\nmock interviews")
+        for iv in interviews:
+            scores = "/".join(str(iv[c]) if iv[c] is not None else "-"
+                              for c in ("correctness", "complexity", "edge_cases", "communication"))
+            print(f"  {iv['started'][:16]}  {iv['kata']:<28} {iv['status']:<12} {iv['minutes_taken']:.0f}/"
+                  f"{iv['minutes_budget']} min  hints {iv['hints']}  scores (corr/cplx/edge/comm) {scores}")
+    return 0
+
+
+# -- hints and solutions ------------------------------------------------------------------------
+
+def cmd_hint(kata_id):
+    kata = catalog.get(kata_id)
+    hints = kata.meta["hints"]
+    store = db.open_store()
+    shown = store.hints_shown(kata.id) if store else 0
+    n = min(shown + 1, len(hints))
+    print(f"{kata.id}: {kata.meta['title']}  (hint {n} of {len(hints)})\n")
+    for i, text in enumerate(hints[:n], 1):
+        print(f"{'->' if i == n else '  '} {i}. {text}")
+    if shown >= len(hints):
+        print("\nThat was the last hint. `nox -s solution` shows the reference once your tests pass.")
+    elif store:
+        store.add_hint(kata.id, n)
+    return 0
+
+
+def cmd_solution(kata_id, impl=None, force=False):
+    kata = catalog.get(kata_id)
+    pkg = package(impl)
+    results = run_tests([kata], impl)[kata.id]
+    status = kata_status(results) if results else "not started"
+    store = db.open_store()
+    if status != "solved" and not force:
+        passed = sum(r["outcome"] == "passed" for r in results)
+        raise CommandError(
+            f"{kata.id} is not solved yet for --impl={pkg} ({status}, {passed}/{len(results)} tests passed); "
+            "solve it first, or pass --force (the reveal is recorded)")
+    if store:
+        store.add_reveal(kata.id, pkg, forced=status != "solved")
+    note = "" if status == "solved" else "  (revealed with --force before solving; recorded)"
+    print(f"# {kata.reference_file.relative_to(catalog.ROOT)}{note}\n")
+    print(kata.reference_file.read_text())
+    return 0
+
+
+# -- stubs, workspaces, reset -------------------------------------------------------------------
+
+def is_stub(source: str) -> bool:
+    """True when every function in `source` does nothing but raise NotImplementedError."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return False
+    funcs = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    for f in funcs:
+        body = [s for s in f.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+        if len(body) != 1 or not isinstance(body[0], ast.Raise):
+            return False
+        exc = body[0].exc
+        name = exc.func if isinstance(exc, ast.Call) else exc
+        if not (isinstance(name, ast.Name) and name.id == "NotImplementedError"):
+            return False
+    return bool(funcs)
+
+
+def pristine_stub(kata) -> str:
+    """The untouched stub: the file in katas/ if it is still a stub, else its newest stub version in git."""
+    text = kata.stub_file.read_text()
+    if is_stub(text):
+        return text
+    rel = kata.stub_file.relative_to(catalog.ROOT).as_posix()
+    try:
+        commits = subprocess.run(["git", "log", "--format=%H", "--", rel], cwd=catalog.ROOT,
+                                 capture_output=True, text=True, check=True).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        commits = []
+    for c in commits:
+        old = subprocess.run(["git", "show", f"{c}:{rel}"], cwd=catalog.ROOT, capture_output=True, text=True)
+        if old.returncode == 0 and is_stub(old.stdout):
+            return old.stdout
+    raise CommandError(f"no untouched stub of {kata.id} found in {rel} or its git history")
+
+
+def cmd_workspace(folder, track=None):
+    target = Path(folder).expanduser().resolve()
+    if not target.name.isidentifier():
+        raise CommandError(f"the workspace folder's name `{target.name}` must be a Python identifier "
+                           "(it becomes the package name)")
+    created, kept = [], []
+    for kata in select(track):
+        dest = target / kata.track / f"{kata.name}.py"
+        for pkg_dir in (target, target / kata.track):
+            pkg_dir.mkdir(parents=True, exist_ok=True)
+            (pkg_dir / "__init__.py").touch(exist_ok=True)
+        if dest.exists():
+            kept.append(dest)
+            continue
+        dest.write_text(pristine_stub(kata))
+        created.append(dest)
+    print(f"workspace {target}: {len(created)} stub(s) created, {len(kept)} existing file(s) left as they were")
+    print(f"practise with:  pytest katas/<track>/<name> --impl={target}")
+    print(f"           or:  PYTHONPATH={target.parent} nox -s progress -- --impl={target.name}")
+    return 0
+
+
+def learner_file(kata, impl: str | None) -> Path:
+    pkg = package(impl)
+    if pkg == impl_mod.DEFAULT:
+        return kata.stub_file
+    if pkg == impl_mod.REFERENCE:
+        raise CommandError("the reference package is not yours to reset")
+    spec = importlib.util.find_spec(f"{pkg}.{kata.module}")
+    if spec is None or not spec.origin:
+        raise CommandError(f"{pkg}.{kata.module} not found: nothing to reset")
+    return Path(spec.origin)
+
+
+def cmd_reset(kata_id, impl=None):
+    kata = catalog.get(kata_id)
+    path = learner_file(kata, impl)
+    stub = pristine_stub(kata)
+    if path.read_text() == stub:
+        print(f"{path} is already the untouched stub; nothing changed")
+        return 0
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    backup = db.state_dir() / "backups" / kata.track / kata.name / f"{package(impl)}-{stamp}.py"
+    backup.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(path, backup)
+    path.write_text(stub)
+    print(f"reset {path} to the untouched stub; your version is kept in {backup}")
+    return 0
+
+
+# -- mock interviews ----------------------------------------------------------------------------
+
+RUBRIC = {
+    "correctness": "1 wrong on the main case · 2 main case right · 3 edge cases mostly right · 4 all tests pass",
+    "complexity": "1 cannot state it · 2 states it · 3 reaches the expected complexity · 4 discusses trade-offs",
+    "edge_cases": "1 none raised · 2 some when prompted · 3 most unprompted · 4 all, with tests in mind",
+    "communication": "1 silent · 2 explains when asked · 3 thinks aloud, clarifies the spec · 4 drives the session",
+}
+
+
+def brief(kata) -> str:
+    tree = ast.parse(pristine_stub(kata))
+    lines = [f"{kata.meta['title']} · {kata.meta['title_zh']}", "", ast.get_docstring(tree) or ""]
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in kata.api:
+            head = ast.unparse(node).split("\n")[0]
+            lines += ["", head, "    " + (ast.get_docstring(node) or "").replace("\n", "\n    ")]
+    return "\n".join(lines)
+
+
+def sheet(kata, seed, minutes) -> str:
+    m = kata.meta
+    out = [f"# Interviewer's sheet: {kata.id} · {m['title']} ({m['title_zh']})", "",
+           f"Difficulty {m['difficulty']}; time budget {minutes} min; seed {seed}.", "",
+           "## Hints, in order (give one at a time; note how many you gave)"]
+    out += [f"{i}. {h}" for i, h in enumerate(m["hints"], 1)]
+    out += ["", "## Classic mistakes and how to spot them (the tests catch each one)"]
+    out += [f"- **{x['id']}**: {x['text']}" for x in m["mistakes"]]
+    out += ["", "## Follow-up questions"] + [f"- {q}" for q in m["follow_ups"]]
+    out += ["", "## Rubric (score 1-4 each)"] + [f"- **{k}**: {v}" for k, v in RUBRIC.items()]
+    out += ["", "Finish with: nox -s interview -- --finish --score correctness=N --score complexity=N "
+            "--score edge_cases=N --score communication=N [--hints N]"]
+    return "\n".join(out) + "\n"
+
+
+def cmd_interview(track=None, difficulty=None, minutes=None, seed=None, kata_id=None, impl=None):
+    store = db.open_store()
+    if store is None:
+        raise CommandError("mock interviews need the history database (CVKATAS_DB is off)")
+    if store.open_interview():
+        iv = store.open_interview()
+        raise CommandError(f"an interview of {iv['kata']} started at {iv['started']} is still open; "
+                           "finish it first with --finish")
+    pkg = package(impl)
+    if kata_id:
+        kata = catalog.get(kata_id)
+    else:
+        info = summary(store, pkg)
+        pool = [k for k in select(track, difficulty) if info[k.id]["status"] != "solved"
+                and (minutes is None or k.meta["minutes"] <= minutes)]
+        if not pool:
+            raise CommandError("no unsolved kata matches these filters")
+        seed = seed if seed is not None else random.SystemRandom().randrange(10**6)
+        kata = random.Random(seed).choice(sorted(pool, key=lambda k: k.id))
+    budget = minutes or kata.meta["minutes"]
+    folder = db.state_dir() / "interviews"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{datetime.now():%Y%m%d-%H%M%S}-{kata.track}-{kata.name}.md"
+    path.write_text(sheet(kata, seed, budget))
+    spec = pkg if not impl or impl.isidentifier() else str(Path(impl).expanduser().resolve())
+    store.start_interview(kata.id, spec, seed, budget, str(path))
+    where = learner_file(kata, impl) if pkg != impl_mod.REFERENCE else kata.stub_file
+    print(f"MOCK INTERVIEW · {budget} minutes · kata {kata.id}" + (f" · seed {seed}" if seed is not None else ""))
+    print("=" * 78)
+    print(brief(kata))
+    print("=" * 78)
+    print(f"Write your answer in {where}; run its tests with: pytest katas/{kata.id}"
+          + ("" if pkg == impl_mod.DEFAULT else f" --impl={pkg}"))
+    print(f"Interviewer's sheet (hints, mistakes, follow-ups, rubric): {path}")
+    return 0
+
+
+def cmd_interview_finish(scores: dict, hints=None):
+    store = db.open_store()
+    iv = store.open_interview() if store else None
+    if iv is None:
+        raise CommandError("no interview is open; start one with `nox -s interview`")
+    for name, value in scores.items():
+        if name not in RUBRIC or value not in (1, 2, 3, 4):
+            raise CommandError(f"--score {name}={value}: use {', '.join(RUBRIC)} with a value from 1 to 4")
+    kata = catalog.get(iv["kata"])
+    impl = None if iv["impl"] == impl_mod.DEFAULT else iv["impl"]
+    results = run_tests([kata], impl)[kata.id]
+    status = kata_status(results) if results else "not started"
+    taken = (datetime.now() - datetime.fromisoformat(iv["started"])).total_seconds() / 60
+    hints_given = hints if hints is not None else 0
+    store.finish_interview(iv["id"], finished=db.now(), minutes_taken=taken, status=status, hints=hints_given,
+                           **{k: scores.get(k) for k in RUBRIC})
+    passed = sum(r["outcome"] == "passed" for r in results)
+    print(f"interview of {kata.id} finished: {status} ({passed}/{len(results)} tests), {taken:.0f} of "
+          f"{iv['minutes_budget']} min, {hints_given} hint(s); scores "
+          + ", ".join(f"{k} {scores.get(k, '-')}" for k in RUBRIC))
+    return 0
