@@ -91,6 +91,8 @@ class Kata:
 
     def problems(self) -> list[str]:
         """What is missing or malformed in the metadata (empty when complete)."""
+        if "_error" in self.meta:
+            return [self.meta["_error"]]
         out = []
         for key, kind in REQUIRED.items():
             value = self.meta.get(key)
@@ -119,8 +121,11 @@ class Kata:
 
 def load(folder: Path) -> Kata:
     track, name = folder.parent.name, folder.name
-    with open(folder / "kata.toml", "rb") as fh:
-        meta = tomllib.load(fh)
+    try:
+        with open(folder / "kata.toml", "rb") as fh:
+            meta = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        meta = {"_error": f"kata.toml does not parse: {exc}"}
     return Kata(f"{track}/{name}", meta)
 
 

@@ -69,7 +69,7 @@ def select(track=None, difficulty=None, tag=None):
     if difficulty:
         if difficulty not in catalog.DIFFICULTIES:
             raise CommandError(f"difficulty must be one of {', '.join(catalog.DIFFICULTIES)}")
-        katas = [k for k in katas if k.meta["difficulty"] == difficulty]
+        katas = [k for k in katas if k.meta.get("difficulty") == difficulty]
     if tag:
         katas = [k for k in katas if tag in k.meta.get("tags", [])]
     return katas
@@ -108,7 +108,8 @@ def cmd_list(track=None, difficulty=None, tag=None, status=None, impl=None, lang
     print(f"{'kata':<32} {'difficulty':<10} {'min':>4}  {'status':<12} {'tags':<34} title")
     for k in rows:
         tags = ", ".join(k.meta.get("tags", []))
-        print(f"{k.id:<32} {k.meta['difficulty']:<10} {k.meta['minutes']:>4}  {info[k.id]['status']:<12} "
+        print(f"{k.id:<32} {k.meta.get('difficulty', '?'):<10} {k.meta.get('minutes', 0):>4}  "
+              f"{info[k.id]['status']:<12} "
               f"{tags[:34]:<34} {title(k, lang)}")
     print(f"\n{len(rows)} kata(s); status for --impl={pkg}")
     return 0
@@ -150,7 +151,9 @@ def cmd_progress(track=None, impl=None, lang="en", run=True):
 
 def cmd_hint(kata_id):
     kata = catalog.get(kata_id)
-    hints = kata.meta["hints"]
+    hints = kata.meta.get("hints") or []
+    if not hints:
+        raise CommandError(f"{kata.id} has no hints")
     store = db.open_store()
     shown = store.hints_shown(kata.id) if store else 0
     n = min(shown + 1, len(hints))
@@ -320,7 +323,7 @@ def cmd_interview(track=None, difficulty=None, minutes=None, seed=None, kata_id=
     else:
         info = summary(store, pkg)
         pool = [k for k in select(track, difficulty) if info[k.id]["status"] != "solved"
-                and (minutes is None or k.meta["minutes"] <= minutes)]
+                and (minutes is None or k.meta.get("minutes", 0) <= minutes)]
         if not pool:
             raise CommandError("no unsolved kata matches these filters")
         seed = seed if seed is not None else random.SystemRandom().randrange(10**6)
