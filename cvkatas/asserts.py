@@ -89,12 +89,18 @@ class Call:
 
 
 def _snapshot(x):
+    """A copy to compare with after the call, or None for what a call may legitimately change
+    (random generators) or cannot be compared (objects without their own equality)."""
+    if isinstance(x, np.random.Generator):
+        return None
     if _is_tensor(x):
         return x.detach().clone()
     if isinstance(x, np.ndarray):
         return x.copy()
     if hasattr(x, "state_dict") and callable(x.state_dict):  # torch.nn.Module
         return ({k: v.detach().clone() for k, v in x.state_dict().items()}, x.training)
+    if type(x).__eq__ is object.__eq__:
+        return None
     try:
         return copy.deepcopy(x)
     except Exception:
