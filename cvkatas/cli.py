@@ -77,12 +77,13 @@ def cmd_list(args):
 
 def cmd_progress(args):
     p = _parser("progress", "run the katas' tests and show your progress")
+    p.add_argument("katas", nargs="*", help="only these kata ids")
     p.add_argument("--track")
     p.add_argument("--impl")
     p.add_argument("--lang", choices=("en", "zh"), default="en")
     p.add_argument("--no-run", action="store_true", help="show the history only, without running tests")
     a = p.parse_args(args)
-    return learner.cmd_progress(a.track, a.impl, a.lang, run=not a.no_run)
+    return learner.cmd_progress(a.track, a.impl, a.lang, run=not a.no_run, ids=a.katas)
 
 
 def cmd_hint(args):

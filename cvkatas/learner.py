@@ -115,9 +115,12 @@ def cmd_list(track=None, difficulty=None, tag=None, status=None, impl=None, lang
     return 0
 
 
-def cmd_progress(track=None, impl=None, lang="en", run=True):
+def cmd_progress(track=None, impl=None, lang="en", run=True, ids=()):
     pkg = package(impl)
     katas = select(track)
+    if ids:
+        wanted = {catalog.get(i).id for i in ids}
+        katas = [k for k in katas if k.id in wanted]
     if run:
         run_tests(katas, impl)
     store = db.open_store()

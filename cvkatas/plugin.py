@@ -36,6 +36,7 @@ def pytest_configure(config):
     config._cvk_results = []
     config._cvk_store = config._cvk_run = None
     config._cvk_partial = set()
+    config._cvk_caught = set()  # verify: (kata, wrong answer) pairs a test has failed already
     if not config.getoption("--cvk-verify") and db.path() is not None:
         try:
             config._cvk_store = db.Store()
@@ -103,6 +104,8 @@ def impl(request, kata):
     else:
         if label.startswith("wrong:") and request.node.get_closest_marker("perf"):
             pytest.skip("verify judges wrong answers on the correctness tests")
+        if (kata.id, label) in request.config._cvk_caught:
+            pytest.skip("verify: this wrong answer is caught already")
         return impl_mod.variants(kata)[label]
     try:
         return impl_mod.load(package, kata)
@@ -262,6 +265,8 @@ def pytest_runtest_protocol(item, nextitem):
     }
     config = item.config
     config._cvk_results.append(record)
+    if outcome == "failed" and record["impl"].startswith("wrong:"):
+        config._cvk_caught.add((kata.id, record["impl"]))
     if config._cvk_store is not None:
         config._cvk_store.add_result(config._cvk_run, record)
         if nextitem is None or getattr(nextitem, "_cvk_kata", None) != kata:

@@ -11,6 +11,7 @@ import pytest
 
 from cvkatas import catalog
 
+pytestmark = pytest.mark.timeout(300)  # these tests start whole pytest runs
 ROOT = catalog.ROOT
 NMS_REFERENCE = (ROOT / "solutions" / "detection" / "nms.py").read_text()
 

@@ -12,6 +12,7 @@ import pytest
 
 from cvkatas import catalog, db
 
+pytestmark = pytest.mark.timeout(300)  # these tests start whole pytest runs
 ROOT = catalog.ROOT
 REFERENCE = (ROOT / "solutions" / "detection" / "nms.py").read_text()
 
@@ -135,10 +136,10 @@ def test_workspace_never_overwrites(env, tmp_path):
 
 def test_progress_changes_when_a_kata_is_solved(env, tmp_path):
     ws = workspace(env, tmp_path)
-    before = cvkatas(env, "progress", "--track", "detection", f"--impl={ws}")
+    before = cvkatas(env, "progress", "detection/nms", f"--impl={ws}")
     assert "detection/nms" in before.stdout and "solved 0/" in before.stdout
     (ws / "detection" / "nms.py").write_text(REFERENCE)
-    after = cvkatas(env, "progress", "--track", "detection", f"--impl={ws}")
+    after = cvkatas(env, "progress", "detection/nms", f"--impl={ws}")
     line = next(ln for ln in after.stdout.splitlines() if "detection/nms " in ln)
     assert " solved " in line and "solved 1/" in after.stdout
 

@@ -1,0 +1,228 @@
+"""Tests for nn/activations. Run: pytest katas/nn/activations"""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+from cvkatas import (
+    Call,
+    assert_array,
+    assert_close,
+    assert_gradient_close,
+    assert_raises,
+    fail,
+    numerical_gradient,
+    show,
+)
+
+F = torch.nn.functional
+
+# (name, keyword arguments): every activation, and the non-default parameters worth a test of their own.
+CASES = [
+    ("relu", {}),
+    ("leaky_relu", {}),
+    ("leaky_relu", {"negative_slope": 0.2}),
+    ("relu6", {}),
+    ("sigmoid", {}),
+    ("tanh", {}),
+    ("gelu", {}),
+    ("gelu", {"approximate": "tanh"}),
+    ("silu", {}),
+    ("hardswish", {}),
+    ("softplus", {}),
+    ("softplus", {"beta": 2.0, "threshold": 5.0}),
+]
+IDS = [name + "".join(f"-{k}={v}" for k, v in kw.items()) for name, kw in CASES]
+
+# Points where an activation has a kink (or softplus switches to its linear branch).
+KINKS = np.array([-6.0, -3.0, -1.0, 0.0, 1.0, 2.5, 3.0, 6.0, 20.0, 21.0])
+AT_KINKS = {
+    "relu": "torch passes the gradient only where x > 0: the gradient at x = 0 is 0",
+    "leaky_relu": "torch uses 1 only where x > 0: at x = 0 the gradient is negative_slope",
+    "relu6": "relu6 passes the gradient only where 0 < x < 6: it is 0 at x = 0 and at x = 6",
+    "hardswish": "torch: 0 for x <= -3, x / 3 + 0.5 for -3 < x < 3, 1 for x >= 3; so 0 at -3 and 1 at 3",
+    "softplus": "where beta * x > threshold (strictly) softplus is x, gradient 1; at beta * x == threshold "
+                "the log formula and sigmoid(beta * x) still apply",
+}
+
+
+def torch_fn(name):
+    return {"sigmoid": torch.sigmoid, "tanh": torch.tanh}.get(name) or getattr(F, name)
+
+
+def torch_forward_backward(name, kw, x, dout, dtype=torch.float64):
+    """torch's value and autograd gradient at x (cast to `dtype`)."""
+    t = torch.tensor(np.asarray(x, np.float64), dtype=dtype, requires_grad=True)
+    y = torch_fn(name)(t, **kw)
+    y.backward(torch.tensor(np.asarray(dout, np.float64), dtype=dtype))
+    return y.detach(), t.grad
+
+
+def definition(name, x, kw):
+    """Each activation written out in float64 from its formula (for moderate x)."""
+    x = np.asarray(x, np.float64)
+    if name == "relu":
+        return np.where(x > 0, x, 0.0)
+    if name == "leaky_relu":
+        return np.where(x > 0, x, kw.get("negative_slope", 0.01) * x)
+    if name == "relu6":
+        return np.minimum(np.maximum(x, 0.0), 6.0)
+    if name == "sigmoid":
+        return 1.0 / (1.0 + np.exp(-x))
+    if name == "tanh":
+        return np.sinh(x) / np.cosh(x)
+    if name == "gelu" and kw.get("approximate", "none") == "none":
+        return x * np.vectorize(lambda v: 0.5 * (1.0 + math.erf(v / math.sqrt(2.0))))(x)
+    if name == "gelu":
+        return 0.5 * x * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x**3)))
+    if name == "silu":
+        return x / (1.0 + np.exp(-x))
+    if name == "hardswish":
+        return x * np.minimum(np.maximum(x + 3.0, 0.0), 6.0) / 6.0
+    if name == "softplus":
+        beta, threshold = kw.get("beta", 1.0), kw.get("threshold", 20.0)
+        return np.where(beta * x > threshold, x, np.log(1.0 + np.exp(np.minimum(beta * x, 50.0))) / beta)
+    raise KeyError(name)
+
+
+def away_from_kinks(x):
+    """Move values within 1e-3 of a kink by 0.01, so centered differences see a smooth function."""
+    x = np.array(x, np.float64)
+    for k in KINKS:
+        x[np.abs(x - k) < 1e-3] += 0.01
+    return x
+
+
+def random_input(shape, rng):
+    return away_from_kinks(rng.normal(size=shape) * 4.0)
+
+
+def call_quietly(fn, *args, **kwargs):
+    """Call through `Call`, failing on any RuntimeWarning (overflow, divide by zero, invalid value)."""
+    __tracebackhide__ = True
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        try:
+            return Call(fn, *args, **kwargs)
+        except RuntimeWarning as w:
+            warned = w
+    name = getattr(fn, "__name__", fn)
+    text = ", ".join([show(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items()])
+    fail(f"{name} raised a RuntimeWarning: {warned}", call=f"{name}({text})",
+         why="large |x| must not overflow: e.g. for sigmoid use exp(-|x|), which is at most 1, "
+             "and pick the formula by the sign of x; for softplus use its linear branch or logaddexp")
+
+
+# 1. By hand.
+
+BY_HAND = [
+    ("relu", {}, [-2.0, 0.0, 3.0], [0.0, 0.0, 3.0], "max(x, 0)"),
+    ("leaky_relu", {"negative_slope": 0.1}, [-2.0, 0.0, 3.0], [-0.2, 0.0, 3.0], "0.1 * x for x <= 0"),
+    ("relu6", {}, [-1.0, 3.0, 7.0], [0.0, 3.0, 6.0], "clip to [0, 6]"),
+    ("sigmoid", {}, [0.0, math.log(3.0)], [0.5, 0.75], "1 / (1 + 1/3) = 0.75"),
+    ("tanh", {}, [0.0, math.log(2.0)], [0.0, 0.6], "tanh(ln 2) = (4 - 1) / (4 + 1)"),
+    ("gelu", {}, [0.0, 1.0, -1.0], [0.0, 0.8413447460685429, -0.15865525393145707], "x * Phi(x), Phi(1) = 0.841345"),
+    ("gelu", {"approximate": "tanh"}, [1.0], [0.8411919906082768],
+     "0.5 * (1 + tanh(sqrt(2 / pi) * 1.044715))"),
+    ("silu", {}, [0.0, math.log(3.0)], [0.0, 0.75 * math.log(3.0)], "x * sigmoid(x)"),
+    ("hardswish", {}, [-4.0, -1.0, 1.0, 4.0], [0.0, -1.0 / 3.0, 2.0 / 3.0, 4.0], "x * clip(x + 3, 0, 6) / 6"),
+    ("softplus", {"beta": 2.0, "threshold": 5.0}, [0.0, 2.6], [math.log(2.0) / 2.0, 2.6],
+     "log(2) / beta at 0; beta * 2.6 = 5.2 > threshold 5, so softplus is x itself"),
+]
+
+
+@pytest.mark.parametrize("name, kw, x, expected, why", BY_HAND, ids=[f"{c[0]}-{i}" for i, c in enumerate(BY_HAND)])
+def test_forward_by_hand(impl, name, kw, x, expected, why):
+    call = Call(getattr(impl, name), np.array(x), **kw)
+    assert_array(call.out, dtype=np.float64, shape=(len(x),), call=call)
+    assert_close(call.out, expected, call=call, why=why)
+
+
+# 2. Against torch, seeded.
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name, kw", CASES, ids=IDS)
+def test_forward_matches_torch(impl, name, kw, dtype):
+    rng = np.random.default_rng(len(name) + len(kw))
+    for shape in [(0,), (1,), (5, 7), (2, 3, 4)]:
+        x = random_input(shape, rng).astype(dtype)
+        expected, _ = torch_forward_backward(name, kw, x, np.zeros(shape))
+        call = Call(getattr(impl, name), x, **kw)
+        assert_array(call.out, dtype=dtype, shape=shape, call=call)
+        assert_close(call.out, expected, call=call, why=f"torch.nn.functional.{name}(x, **{kw}) gives these")
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name, kw", CASES, ids=IDS)
+def test_backward_matches_torch_autograd(impl, name, kw, dtype):
+    rng = np.random.default_rng(10 + len(name) + len(kw))
+    for shape in [(0,), (1,), (6, 5), (2, 3, 4)]:
+        x = random_input(shape, rng).astype(dtype)
+        dout = rng.normal(size=shape).astype(dtype)
+        _, expected = torch_forward_backward(name, kw, x, dout)
+        call = Call(getattr(impl, name + "_backward"), dout, x, **kw)
+        assert_array(call.out, dtype=dtype, shape=shape, call=call, what="dx")
+        assert_close(call.out, expected, call=call, what="dx", why="dx = dout * f'(x), as torch autograd gives")
+
+
+@pytest.mark.parametrize("name, kw", CASES, ids=IDS)
+def test_backward_matches_numerical_gradient(impl, name, kw):
+    rng = np.random.default_rng(20 + len(name) + len(kw))
+    x = random_input((4, 4), rng)
+    dout = rng.normal(size=(4, 4))
+    call = Call(getattr(impl, name + "_backward"), dout, x, **kw)
+    expected = numerical_gradient(lambda v: definition(name, v, kw), x, dout)
+    assert_gradient_close(call.out, expected, call=call, what="dx",
+                          why="compared with centered differences of the float64 formula")
+
+
+# 3. Kinks and extremes.
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name, kw", CASES, ids=IDS)
+def test_kinks_match_torch(impl, name, kw, dtype):
+    x = KINKS.astype(dtype)
+    dout = np.linspace(0.5, 2.0, len(KINKS)).astype(dtype)
+    expected_out, expected_dx = torch_forward_backward(name, kw, x, dout, dtype=getattr(torch, np.dtype(dtype).name))
+    why = AT_KINKS.get(name, "smooth here: the same gradient as torch autograd")
+    call = Call(getattr(impl, name), x, **kw)
+    assert_close(call.out, expected_out, call=call, why=why)
+    back = Call(getattr(impl, name + "_backward"), dout, x, **kw)
+    assert_array(back.out, dtype=dtype, shape=x.shape, call=back, what="dx")
+    assert_close(back.out, expected_dx, call=back, what="dx", why=why)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name, kw", CASES, ids=IDS)
+def test_extreme_inputs_are_finite_and_quiet(impl, name, kw, dtype):
+    x = np.array([-1e4, -1000.0, -100.0, -30.0, 30.0, 100.0, 1000.0, 1e4], dtype=dtype)
+    dout = np.ones_like(x)
+    expected_out, expected_dx = torch_forward_backward(name, kw, x, dout)
+    call = call_quietly(getattr(impl, name), x, **kw)
+    assert_close(call.out, expected_out, call=call,
+                 why="far from 0 every activation is 0, x or a constant; no inf, NaN or warning")
+    back = call_quietly(getattr(impl, name + "_backward"), dout, x, **kw)
+    assert_close(back.out, expected_dx, call=back, what="dx", why="the gradient far out is 0 or 1")
+
+
+def test_sigmoid_far_out_is_exactly_zero_and_one(impl):
+    x = np.array([-1000.0, 1000.0])
+    call = call_quietly(impl.sigmoid, x)
+    assert_close(call.out, [0.0, 1.0], atol=0.0, rtol=0.0, call=call, why="exp(-1000) is 0 in float64")
+
+
+# Bad input.
+
+def test_gelu_unknown_approximation_raises(impl):
+    x = np.zeros(3)
+    assert_raises(ValueError, impl.gelu, x, approximate="fast", why="only 'none' and 'tanh' exist")
+    assert_raises(ValueError, impl.gelu_backward, x, x, approximate="fast", why="only 'none' and 'tanh' exist")
+
+
+@pytest.mark.parametrize("name", sorted({name for name, _ in CASES}))
+def test_backward_with_mismatched_dout_raises(impl, name):
+    assert_raises(ValueError, getattr(impl, name + "_backward"), np.ones((2, 4)), np.ones(4),
+                  why="dout must have x's shape; broadcasting it silently would hide a bug upstream")
