@@ -46,6 +46,15 @@ def pytest_configure(config):
             print(f"cvkatas: not recording progress ({db.path()}: {exc})", file=sys.stderr)
 
 
+PERF_TIMEOUT = 60  # seconds; speed tests time two implementations for several rounds
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.get_closest_marker("perf") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(PERF_TIMEOUT))
+
+
 def pytest_deselected(items):
     for item in items:
         kata = catalog.kata_for_path(item.path)

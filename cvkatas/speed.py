@@ -87,7 +87,9 @@ def measure(candidate, reference, args=(), kwargs=None, *, max_ratio: float, rou
     t_ref = min(timed(reference, 1) for _ in range(3))
     n = max(1, math.ceil(min_round_s / max(t_ref, 1e-9)))
     cut = hopeless * max_ratio
-    limit_s = max(0.25, cut * t_ref * n)
+    # CPU seconds after which a candidate is stopped: late enough that it is surely over the limit
+    # (1.5x), early enough (3 s) that a hopeless one never runs into the per-test timeout.
+    limit_s = max(0.25, 1.5 * max_ratio * t_ref * n, min(cut * t_ref * n, 3.0))
     result = SpeedResult(math.inf, max_ratio, calls_per_round=n, reference_s=t_ref)
 
     def stop_early(ratio_floor):

@@ -1,0 +1,181 @@
+"""Tests for classic/dbscan. Run: pytest katas/classic/dbscan"""
+
+import numpy as np
+import pytest
+
+from cvkatas import Call, assert_array, assert_equal, assert_raises, fail, show
+
+sklearn_cluster = pytest.importorskip("sklearn.cluster")
+
+
+def sklearn_dbscan(x, eps, min_samples):
+    """The oracle: scikit-learn's labels and core mask (same conventions as the statement)."""
+    x = np.asarray(x, np.float64)
+    if len(x) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, bool)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):  # threads only add start-up and contention at these sizes
+        db = sklearn_cluster.DBSCAN(eps=eps, min_samples=min_samples).fit(x)
+    core = np.zeros(len(x), bool)
+    core[db.core_sample_indices_] = True
+    return db.labels_.astype(np.int64), core
+
+
+def explain(x, eps, min_samples, got, expected, core) -> tuple[str, str]:
+    """Headline and reason for the first disagreement, checked in the order noise, core clusters, borders."""
+    x = np.asarray(x, np.float64)
+    dist = np.sqrt(((x[:, None, :] - x[None, :, :]) ** 2).sum(-1))
+    near = dist <= eps
+    count = near.sum(axis=1)
+    if (expected == -1).any() and got.min(initial=0) >= 0 and (got == 0).sum() == (expected == -1).sum():
+        return "noise must be labelled -1", "clusters are numbered 0, 1, ...; -1 marks noise"
+    for i in np.flatnonzero((got == -1) != (expected == -1)):
+        if expected[i] == -1:
+            return (f"point {i} should be noise (-1), got label {got[i]}",
+                    f"it has {count[i]} neighbour(s) within eps={eps}, itself included (< min_samples="
+                    f"{min_samples}), and no core point within eps")
+        if core[i]:
+            return (f"point {i} is a core point but was labelled noise",
+                    f"it has {count[i]} neighbours within eps={eps} (itself included; a distance equal to eps "
+                    f"counts) >= min_samples={min_samples}")
+        j = int(np.flatnonzero(near[i] & core)[0])
+        return (f"point {i} is a border point but was labelled noise",
+                f"it is not core ({count[i]} neighbours) but core point {j} is {dist[i, j]:.6g} <= eps away")
+    cores = np.flatnonzero(core)
+    for i in cores:
+        for j in cores[cores > i]:
+            if near[i, j] and got[i] != got[j]:
+                return (f"core points {i} and {j} are in different clusters ({got[i]} and {got[j]})",
+                        f"they are {dist[i, j]:.6g} <= eps={eps} apart, so they must share a cluster")
+            if expected[i] != expected[j] and got[i] == got[j]:
+                return (f"core points {i} and {j} share cluster {got[i]}",
+                        "no chain of core points, each within eps of the next, links them; only core points "
+                        "extend a cluster, never a border point")
+    for i in np.flatnonzero(core & (got != expected)):
+        return (f"core point {i} has label {got[i]}, expected {expected[i]}",
+                "clusters are numbered in the order of their lowest-index core point")
+    i = int(np.flatnonzero(got != expected)[0])
+    options = sorted({int(expected[j]) for j in np.flatnonzero(near[i] & core)})
+    return (f"border point {i} has label {got[i]}, expected {expected[i]}",
+            f"it is within eps of core points of cluster(s) {options}; a border point belongs to the "
+            "lowest-numbered one (the cluster that reaches it first)")
+
+
+def check(impl, x, eps, min_samples, *, expected=None, why=None):
+    __tracebackhide__ = True
+    call = Call(impl.dbscan, x, eps, min_samples)
+    n = len(x)
+    assert_array(call.out, dtype=np.int64, shape=(n,), call=call, what="labels")
+    oracle, core = sklearn_dbscan(x, eps, min_samples)
+    if expected is not None:
+        assert np.array_equal(oracle, expected), "hand-computed labels disagree with scikit-learn"
+    got = np.asarray(call.out)
+    if not np.array_equal(got, oracle):
+        headline, reason = explain(x, eps, min_samples, got, oracle, core)
+        fail(headline, call=call, got=show(got), expected=show(oracle),
+             why=why or reason)
+    return got
+
+
+# 1. Small cases you can check on paper.
+
+def test_chains_on_a_line(impl):
+    x = np.array([[0.0], [1.0], [2.0], [3.0], [10.0], [11.0], [20.0]])
+    # Neighbours are exactly 1 apart = eps, which counts. With min_samples=2 every point but the last has
+    # a neighbour: two clusters and one noise point.
+    check(impl, x, 1.0, 2, expected=np.array([0, 0, 0, 0, 1, 1, -1]),
+          why="a distance equal to eps counts, and min_samples counts the point itself")
+    # With min_samples=3 only the inner points 1 and 2 are core; 0 and 3 are border points of their cluster,
+    # and 10, 11, 20 are noise.
+    check(impl, x, 1.0, 3, expected=np.array([0, 0, 0, 0, -1, -1, -1]))
+
+
+def test_border_point_between_two_clusters(impl):
+    # Core points are 1 (index 0) and -1 (index 4); the point at 0 (index 3) has 3 < 4 neighbours, so it is a
+    # border point of both clusters, and joins cluster 0, the one numbered first.
+    x = np.array([[1.0], [1.5], [2.0], [0.0], [-1.0], [-1.5], [-2.0]])
+    check(impl, x, 1.0, 4, expected=np.array([0, 0, 0, 0, 1, 1, 1]),
+          why="point 3 is not core: it must not merge the clusters, and it goes to the lower-numbered one")
+
+
+def test_numbering_follows_the_lowest_index_core_point(impl):
+    x = np.array([[50.0, 0.0], [0.0, 0.0], [50.0, 1.0], [0.0, 1.0], [25.0, 25.0]])
+    check(impl, x, 1.5, 2, expected=np.array([0, 1, 0, 1, -1]),
+          why="point 0 is the first core point, so its cluster is number 0")
+
+
+def test_min_samples_one_makes_every_point_core(impl):
+    x = np.array([[0.0, 0.0], [5.0, 5.0], [0.5, 0.0], [9.0, 9.0]])
+    check(impl, x, 1.0, 1, expected=np.array([0, 1, 0, 2]),
+          why="min_samples=1 counts the point itself: nobody is noise")
+
+
+def test_everything_noise(impl):
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 1000, (20, 2)).astype(np.float64) * 10
+    check(impl, x, 0.5, 2, expected=np.full(20, -1))
+
+
+# 2. Against scikit-learn on seeded random data.
+
+def blobs_with_noise(rng, n, dtype=np.float64):
+    k = max(1, n // 40)
+    centres = rng.uniform(0, 10, (k, 2))
+    clustered = centres[rng.integers(0, k, n - n // 4)] + rng.normal(0, 0.4, (n - n // 4, 2))
+    return np.concatenate([clustered, rng.uniform(-1, 11, (n // 4, 2))]).astype(dtype)
+
+
+@pytest.mark.parametrize("min_samples", [1, 2, 4, 10])
+@pytest.mark.parametrize("n", [1, 2, 30, 300])
+def test_matches_sklearn(impl, n, min_samples):
+    rng = np.random.default_rng(n * 10 + min_samples)
+    for eps in (0.2, 0.5, 1.0):
+        check(impl, blobs_with_noise(rng, n), eps, min_samples)
+
+
+@pytest.mark.parametrize("eps,min_samples", [(1.0, 2), (1.0, 3), (1.0, 5), (2.0, 4), (2.0, 9)])
+def test_integer_grid_with_distances_exactly_eps(impl, eps, min_samples):
+    # Points on an integer grid: many pairs are exactly 1 or 2 apart, right on the eps boundary.
+    rng = np.random.default_rng(int(eps * 10) + min_samples)
+    for _ in range(3):
+        x = np.unique(rng.integers(0, 12, (90, 2)), axis=0).astype(np.float64)
+        check(impl, rng.permutation(x), eps, min_samples)
+
+
+def test_float32_input(impl):
+    rng = np.random.default_rng(5)
+    x = np.round(blobs_with_noise(rng, 200) * 8) / 8  # multiples of 1/8: exact in float32 and float64
+    check(impl, x.astype(np.float32), 0.5, 4)
+
+
+# 3. Edge cases and bad input.
+
+def test_empty_input(impl):
+    call = Call(impl.dbscan, np.zeros((0, 2)), 0.5, 3)
+    assert_array(call.out, dtype=np.int64, shape=(0,), call=call, what="labels for no points")
+
+
+def test_duplicate_points_are_neighbours(impl):
+    x = np.array([[1.0, 1.0]] * 3 + [[5.0, 5.0]])
+    check(impl, x, 0.1, 3, expected=np.array([0, 0, 0, -1]), why="identical points are at distance 0 <= eps")
+
+
+def test_bad_input_raises(impl):
+    x = np.zeros((4, 2))
+    assert_raises(ValueError, impl.dbscan, x, 0.0, 3, why="eps must be > 0")
+    assert_raises(ValueError, impl.dbscan, x, -1.0, 3, why="eps must be > 0")
+    assert_raises(ValueError, impl.dbscan, x, 1.0, 0, why="min_samples must be >= 1")
+    assert_raises(ValueError, impl.dbscan, np.zeros(4), 1.0, 3, why="x must be (N, D)")
+
+
+# 4. Properties.
+
+def test_translation_and_rotation_keep_the_labels(impl):
+    rng = np.random.default_rng(6)
+    x = np.unique(rng.integers(0, 15, (120, 2)), axis=0).astype(np.float64)
+    base = check(impl, x, 1.0, 3)
+    moved = np.stack([-x[:, 1], x[:, 0]], axis=1) + 1000.0  # a quarter turn and a shift: exact on integers
+    call = Call(impl.dbscan, moved, 1.0, 3)
+    assert_equal(call.out, base, call=call, what="labels after rotating and shifting every point",
+                 why="DBSCAN depends on pairwise distances only")
