@@ -130,13 +130,26 @@ def reference(kata):
 
 @pytest.fixture
 def device(request):
-    """``"cpu"``, and ``"cuda"`` where a GPU is present (skipped cleanly where none is)."""
-    if request.param == "cuda":
-        import torch
+    """``"cpu"``, and ``"cuda"`` where a GPU is present (skipped cleanly where none is).
 
-        if not torch.cuda.is_available():
-            pytest.skip("no CUDA device here")
-    return request.param
+    On CUDA, TF32 is switched off for the test (and restored after): Ampere and later GPUs run
+    float32 matmuls and convolutions in TF32 by default, which float32 tolerances do not allow for."""
+    if request.param != "cuda":
+        yield request.param
+        return
+    import torch
+
+    if not torch.cuda.is_available():
+        pytest.skip("no CUDA device here")
+    flags = [(torch.backends.cuda.matmul, "allow_tf32"), (torch.backends.cudnn, "allow_tf32")]
+    old = [getattr(obj, name) for obj, name in flags]
+    for obj, name in flags:
+        setattr(obj, name, False)
+    try:
+        yield request.param
+    finally:
+        for (obj, name), value in zip(flags, old):
+            setattr(obj, name, value)
 
 
 @pytest.fixture
