@@ -4,7 +4,17 @@ Tests import their helpers from here; the pytest plugin (`cvkatas.plugin`) suppl
 `impl`, `reference`, `device`, `speed` and `kata`.
 """
 
-from .asserts import Call, assert_array, assert_close, assert_equal, assert_raises, fail, show, to_numpy
+from .asserts import (
+    Call,
+    assert_array,
+    assert_close,
+    assert_equal,
+    assert_raises,
+    fail,
+    quiet_call,
+    show,
+    to_numpy,
+)
 from .gradcheck import assert_gradient_close, numerical_gradient, relative_error
 
 __all__ = [
@@ -16,6 +26,7 @@ __all__ = [
     "assert_raises",
     "fail",
     "numerical_gradient",
+    "quiet_call",
     "relative_error",
     "show",
     "to_numpy",

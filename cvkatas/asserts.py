@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import warnings
 
 import numpy as np
 
@@ -249,3 +250,17 @@ def assert_raises(exc_type, fn, *args, match: str | None = None, why=None, **kwa
 def _call_text(fn, args, kwargs):
     parts = [show(a) for a in args] + [f"{k}={show(v)}" for k, v in kwargs.items()]
     return f"{getattr(fn, '__name__', fn)}({', '.join(parts)})"
+
+
+def quiet_call(fn, *args, why=None, **kwargs) -> Call:
+    """`Call`, but a RuntimeWarning during the call (overflow, 0 / 0, log of 0) fails the test with
+    a learner-readable message instead of passing silently with inf or NaN inside."""
+    __tracebackhide__ = True
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        try:
+            return Call(fn, *args, **kwargs)
+        except RuntimeWarning as w:
+            warned = w
+    fail(f"{getattr(fn, '__name__', fn)} raised a RuntimeWarning: {warned}", call=_call_text(fn, args, kwargs),
+         why=why)
