@@ -98,7 +98,7 @@ def _snapshot(x):
         return x.detach().clone()
     if isinstance(x, np.ndarray):
         return x.copy()
-    if hasattr(x, "state_dict") and callable(x.state_dict):  # torch.nn.Module
+    if hasattr(x, "state_dict") and hasattr(x, "training"):  # torch.nn.Module
         return ({k: v.detach().clone() for k, v in x.state_dict().items()}, x.training)
     if type(x).__eq__ is object.__eq__:
         return None
