@@ -2,7 +2,7 @@
 
 Both are warmed up, then timed in alternating rounds (the order swaps every round), each round long
 enough to read a clock reliably; the verdict is the median of the per-round ratios. A candidate that
-is hopelessly slow is stopped by a CPU-time alarm and reported as too slow instead of left running.
+is hopelessly slow is stopped by an alarm and reported as too slow instead of left running.
 """
 
 from __future__ import annotations
@@ -46,8 +46,9 @@ class SpeedResult:
 
 
 @contextmanager
-def _cpu_alarm(seconds: float):
-    """Interrupt the block after `seconds` of process CPU time (SIGPROF; SIGALRM belongs to pytest-timeout)."""
+def _alarm(seconds: float):
+    """Interrupt the block after `seconds` of wall time. SIGALRM is pytest-timeout's too: its handler
+    and its remaining time are put back afterwards, so the per-test limit still holds."""
     if not hasattr(signal, "setitimer") or seconds <= 0:
         yield
         return
@@ -55,13 +56,17 @@ def _cpu_alarm(seconds: float):
     def stop(signum, frame):
         raise _Stopped
 
-    old = signal.signal(signal.SIGPROF, stop)
-    signal.setitimer(signal.ITIMER_PROF, seconds)
+    start = time.monotonic()
+    old_handler = signal.signal(signal.SIGALRM, stop)
+    old_left, old_interval = signal.getitimer(signal.ITIMER_REAL)
+    signal.setitimer(signal.ITIMER_REAL, min(seconds, old_left) if old_left else seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_PROF, 0)
-        signal.signal(signal.SIGPROF, old)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old_handler)
+        if old_left:
+            signal.setitimer(signal.ITIMER_REAL, max(old_left - (time.monotonic() - start), 1e-3), old_interval)
 
 
 def measure(candidate, reference, args=(), kwargs=None, *, max_ratio: float, rounds: int = 9,
@@ -87,9 +92,9 @@ def measure(candidate, reference, args=(), kwargs=None, *, max_ratio: float, rou
     t_ref = min(timed(reference, 1) for _ in range(3))
     n = max(1, math.ceil(min_round_s / max(t_ref, 1e-9)))
     cut = hopeless * max_ratio
-    # CPU seconds after which a candidate is stopped: late enough that it is surely over the limit
-    # (1.5x), early enough (3 s) that a hopeless one never runs into the per-test timeout.
-    limit_s = max(0.25, 1.5 * max_ratio * t_ref * n, min(cut * t_ref * n, 3.0))
+    # Seconds after which one timed candidate block is stopped: late enough that it is surely over
+    # the limit (1.5x), early enough (3 s) that a hopeless one never runs into the per-test timeout.
+    limit_s = max(0.05, 1.5 * max_ratio * t_ref * n, min(cut * t_ref * n, 3.0))
     result = SpeedResult(math.inf, max_ratio, calls_per_round=n, reference_s=t_ref)
 
     def stop_early(ratio_floor):
@@ -97,7 +102,7 @@ def measure(candidate, reference, args=(), kwargs=None, *, max_ratio: float, rou
         return result
 
     try:
-        with _cpu_alarm(limit_s):
+        with _alarm(limit_s):
             t_first = timed(candidate, 1)  # warm-up, under the alarm
     except _Stopped:
         return stop_early(limit_s / t_ref)
@@ -107,13 +112,14 @@ def measure(candidate, reference, args=(), kwargs=None, *, max_ratio: float, rou
     start = time.perf_counter()
     for r in range(rounds):
         try:
-            with _cpu_alarm(limit_s):
-                if r % 2 == 0:
-                    tc, tr = timed(candidate, n), timed(reference, n)
-                else:
-                    tr, tc = timed(reference, n), timed(candidate, n)
+            if r % 2:
+                tr = timed(reference, n)
+            with _alarm(limit_s):
+                tc = timed(candidate, n)
+            if r % 2 == 0:
+                tr = timed(reference, n)
         except _Stopped:
-            return stop_early(max(cut, limit_s / (t_ref * n)))
+            return stop_early(limit_s / (t_ref * n))
         result.ratios.append(tc / tr)
         result.ratio = statistics.median(result.ratios)
         if r >= 2 and (result.ratio > cut or time.perf_counter() - start > budget_s):

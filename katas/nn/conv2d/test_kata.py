@@ -287,12 +287,12 @@ def test_speed_forward_32x64x56x56(impl, reference, speed):
 
 @pytest.mark.perf
 @pytest.mark.timeout(60)
-def test_speed_backward_8x32x32x32(impl, reference, speed):
+def test_speed_backward_16x64x28x28(impl, reference, speed):
     rng = np.random.default_rng(1)
-    x = rng.standard_normal((8, 32, 32, 32), dtype=np.float32)
-    w = rng.standard_normal((32, 32, 3, 3), dtype=np.float32) * np.float32(0.05)
-    b = rng.standard_normal(32, dtype=np.float32)
-    dout = rng.standard_normal((8, 32, 32, 32), dtype=np.float32)
+    x = rng.standard_normal((16, 64, 28, 28), dtype=np.float32)
+    w = rng.standard_normal((64, 64, 3, 3), dtype=np.float32) * np.float32(0.05)
+    b = rng.standard_normal(64, dtype=np.float32)
+    dout = rng.standard_normal((16, 64, 28, 28), dtype=np.float32)
     # The backward needs the candidate's own cache: time its forward on this input first, so that a
     # hopeless forward is stopped early here too instead of running to the end.
     speed(impl.conv2d_forward, reference.conv2d_forward, x, w, b, padding=1)
