@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import inspect
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -17,6 +18,11 @@ SMALL = 40  # arrays with at most this many elements are shown in full
 
 def _is_tensor(x) -> bool:
     return type(x).__module__.startswith("torch") and hasattr(x, "detach")
+
+
+def _py(v):
+    """A numpy scalar as the plain Python value it holds (for messages: 1.5, not np.float64(1.5))."""
+    return v.item() if isinstance(v, np.generic) else v
 
 
 def to_numpy(x):
@@ -65,6 +71,12 @@ class Call:
             for label, old, new in zip(self._labels(), before, (*args, *kwargs.values())):
                 changed = _changed(old, new)
                 if changed:
+                    # show the call as it was made, with the inputs before the candidate changed them
+                    def was(b, now):
+                        return now if b is None or isinstance(b, _ModuleState) else b
+
+                    self.args = tuple(was(b, a) for b, a in zip(before, args))
+                    self.kwargs = {k: was(b, v) for (k, v), b in zip(kwargs.items(), before[len(args):])}
                     raise AssertionError(
                         report(
                             f"{self.name}() modified its input `{label}` ({changed}); "
@@ -89,6 +101,12 @@ class Call:
         return f"{self.name}({', '.join(parts)})"
 
 
+@dataclass
+class _ModuleState:
+    state: dict
+    training: bool
+
+
 def _snapshot(x):
     """A copy to compare with after the call, or None for what a call may legitimately change
     (random generators) or cannot be compared (objects without their own equality)."""
@@ -99,7 +117,7 @@ def _snapshot(x):
     if isinstance(x, np.ndarray):
         return x.copy()
     if hasattr(x, "state_dict") and hasattr(x, "training"):  # torch.nn.Module
-        return ({k: v.detach().clone() for k, v in x.state_dict().items()}, x.training)
+        return _ModuleState({k: v.detach().clone() for k, v in x.state_dict().items()}, x.training)
     if type(x).__eq__ is object.__eq__:
         return None
     try:
@@ -118,10 +136,10 @@ def _changed(old, new) -> str:
         diff = ~((a == b) | (np.isnan(a) & np.isnan(b)) if a.dtype.kind in "fc" else a == b)
         if diff.any():
             idx = tuple(int(i) for i in np.argwhere(diff)[0])
-            return f"{int(diff.sum())} element(s) changed, first at index {idx}: {a[idx]!r} -> {b[idx]!r}"
+            return f"{int(diff.sum())} element(s) changed, first at index {idx}: {_py(a[idx])!r} -> {_py(b[idx])!r}"
         return ""
-    if isinstance(old, tuple) and len(old) == 2 and isinstance(old[0], dict):  # module snapshot
-        state, training = old
+    if isinstance(old, _ModuleState):
+        state, training = old.state, old.training
         now = new.state_dict()
         for k, v in state.items():
             if k not in now or now[k].shape != v.shape or not (now[k].detach() == v).all():
@@ -129,6 +147,14 @@ def _changed(old, new) -> str:
         if new.training != training:
             return f"its mode changed from {'train' if training else 'eval'}"
         return ""
+    if isinstance(old, dict) and isinstance(new, dict):
+        if old.keys() != new.keys():
+            return f"its keys changed from {sorted(map(str, old))} to {sorted(map(str, new))}"
+        return next((f"[{k!r}]: {c}" for k in old if (c := _changed(old[k], new[k]))), "")
+    if isinstance(old, (list, tuple)) and isinstance(new, (list, tuple)):
+        if len(old) != len(new):
+            return f"its length changed from {len(old)} to {len(new)}"
+        return next((f"[{i}]: {c}" for i, (a, b) in enumerate(zip(old, new)) if (c := _changed(a, b))), "")
     try:
         return "" if old == new else f"{show(old)} became {show(new)}"
     except Exception:
@@ -186,7 +212,7 @@ def assert_equal(got, expected, *, call=None, what="result", why=None):
                 detail = f" (shape {g.shape}, expected {e.shape})"
             else:
                 idx = tuple(int(i) for i in np.argwhere(g != e)[0])
-                detail = f" (first difference at index {idx}: {g[idx]!r} vs {e[idx]!r})"
+                detail = f" (first difference at index {idx}: {_py(g[idx])!r} vs {_py(e[idx])!r})"
             fail(f"{what}: wrong{detail}", call=call, got=show(got), expected=show(expected), why=why)
     elif got != expected:
         fail(f"{what}: wrong", call=call, got=show(got), expected=show(expected), why=why)
@@ -219,7 +245,7 @@ def assert_close(got, expected, *, rtol=1e-5, atol=1e-6, call=None, what="result
             got=show(got),
             expected=show(expected),
             extra={
-                "first": f"{at.strip() or 'value'}: got {g[idx]!r}, expected {e[idx]!r}",
+                "first": f"{at.strip() or 'value'}: got {_py(g[idx])!r}, expected {_py(e[idx])!r}",
                 "largest": f"|error| {float(err[worst]):.3g} at index {worst} (rtol={rtol}, atol={atol})",
             },
             why=why,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .asserts import fail, show, to_numpy
+from .asserts import _py, fail, show, to_numpy
 
 
 def numerical_gradient(f, x: np.ndarray, dout=None, eps: float = 1e-6) -> np.ndarray:
@@ -54,6 +54,6 @@ def assert_gradient_close(got, expected, *, tol: float = 1e-6, call=None, what="
             call=call,
             got=show(got),
             expected=show(expected),
-            extra={"largest": f"at index {worst}: got {g[worst]!r}, expected {e[worst]!r}"},
+            extra={"largest": f"at index {worst}: got {_py(g[worst])!r}, expected {_py(e[worst])!r}"},
             why=why,
         )
