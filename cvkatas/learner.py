@@ -274,6 +274,7 @@ def cmd_reset(kata_id, impl=None):
     shutil.copy2(path, backup)
     path.write_text(stub)
     print(f"reset {path} to the untouched stub; your version is kept in {backup}")
+    print("(your history is kept too: the kata's status changes at its next test run)")
     return 0
 
 
@@ -289,7 +290,7 @@ RUBRIC = {
 
 def brief(kata) -> str:
     tree = ast.parse(pristine_stub(kata))
-    lines = [f"{kata.meta['title']} · {kata.meta['title_zh']}", "", ast.get_docstring(tree) or ""]
+    lines = [ast.get_docstring(tree) or f"{kata.meta['title']} · {kata.meta['title_zh']}"]
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in kata.api:
             head = ast.unparse(node).split("\n")[0]
@@ -344,7 +345,7 @@ def cmd_interview(track=None, difficulty=None, minutes=None, seed=None, kata_id=
     print(brief(kata))
     print("=" * 78)
     print(f"Write your answer in {where}; run its tests with: pytest katas/{kata.id}"
-          + ("" if pkg == impl_mod.DEFAULT else f" --impl={pkg}"))
+          + ("" if pkg == impl_mod.DEFAULT else f" --impl={spec}"))
     print(f"Interviewer's sheet (hints, mistakes, follow-ups, rubric): {path}")
     return 0
 
