@@ -295,6 +295,8 @@ def brief(kata) -> str:
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in kata.api:
             head = ast.unparse(node).split("\n")[0]
             lines += ["", head, "    " + (ast.get_docstring(node) or "").replace("\n", "\n    ")]
+    if kata.max_ratio:
+        lines += ["", f"Speed: the tests time your answer against the reference; the limit is {kata.max_ratio:g}x."]
     return "\n".join(lines)
 
 
