@@ -70,7 +70,7 @@ def _alarm(seconds: float):
 
 
 def measure(candidate, reference, args=(), kwargs=None, *, max_ratio: float, rounds: int = 9,
-            min_round_s: float = 0.01, hopeless: float = 3.0, budget_s: float = 4.0, sync=None) -> SpeedResult:
+            min_round_s: float = 0.01, hopeless: float = 3.0, budget_s: float = 2.5, sync=None) -> SpeedResult:
     """Time ``candidate(*args, **kwargs)`` against ``reference(*args, **kwargs)``.
 
     ``hopeless``: stop once the candidate is this many times over the limit. ``budget_s``: stop
