@@ -1,7 +1,7 @@
 """`nox -s bench`: pytest-benchmark timings of the references against library implementations.
 
-Benchmarks live in benchmarks/bench_<track>_<name>.py. Each times the reference (name
-"reference") and one or more library implementations of the same computation (any other name) in
+Benchmarks live in benchmarks/bench_*.py. Each group times the reference (a test named
+test_reference*) and one or more library implementations of the same computation (any other name) in
 one benchmark group named after the kata; this prints each library's time as a ratio to the
 reference. Timings are for reports only: nothing passes or fails on them.
 """
@@ -24,7 +24,7 @@ def main(args: list[str]) -> int:
     files = sorted(BENCH_DIR.glob("bench_*.py"))
     if args:
         wanted = {catalog.get(a).id.replace("/", "_") for a in args}
-        files = [f for f in files if f.stem.removeprefix("bench_") in wanted]
+        files = [f for f in files if any(f.stem.removeprefix("bench_") in w or w in f.stem for w in wanted)]
     if not files:
         print("bench: no benchmarks for these katas", file=sys.stderr)
         return 1
@@ -42,7 +42,8 @@ def main(args: list[str]) -> int:
             data = json.load(fh)
     groups = defaultdict(dict)
     for b in data["benchmarks"]:
-        groups[b["group"]][b["name"].split("[")[0].removeprefix("test_")] = b["stats"]["median"]
+        name = b["name"].split("[")[0].removeprefix("test_")
+        groups[b["group"]]["reference" if name.startswith("reference") else name] = b["stats"]["median"]
     print(f"\n{'kata / case':<44} {'implementation':<28} {'median':>10} {'vs reference':>13}")
     for group, times in sorted(groups.items()):
         ref = times.get("reference")
