@@ -232,10 +232,24 @@ def pytest_runtest_makereport(item, call):
             report.longrepr = (f"not started: {last.name}() in {_relative(last.path)} "
                                "still raises NotImplementedError")
     elif category == TIMED_OUT:
+        _shorten_timeouts_after(item)
         report.longrepr = (
             f"timed out: the test ran past its per-test limit ({call.excinfo.value}); an endless loop? "
             f"The kata's other tests still run.\n\n{report.longreprtext}"
         )
+
+
+AFTER_TIMEOUT = 2  # seconds: the per-test limit for the rest of a kata once one of its tests hung
+
+
+def _shorten_timeouts_after(item):
+    """One test of this implementation hung: give the kata's remaining tests a short limit, so a
+    candidate with an endless loop is reported test by test without waiting the full limit each time."""
+    items = item.session.items
+    label = _param(item, "impl")
+    for later in items[items.index(item) + 1:]:
+        if getattr(later, "_cvk_kata", None) == item._cvk_kata and _param(later, "impl") == label:
+            later.add_marker(pytest.mark.timeout(AFTER_TIMEOUT), append=False)
 
 
 def _relative(path) -> str:
