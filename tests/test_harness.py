@@ -25,7 +25,7 @@ def learner_package(tmp_path: Path, code: str, name: str = "mine") -> Path:
 
 
 def run(args, tmp_path, pythonpath=None):
-    env = {**os.environ, "PYTHONPATH": str(pythonpath or "")}
+    env = {**os.environ, "PYTHONPATH": str(pythonpath or ""), "CVKATAS_DB": str(tmp_path / "history.sqlite3")}
     env.pop("CVKATAS_IMPL", None)
     results = tmp_path / "results.json"
     proc = subprocess.run([sys.executable, "-m", "pytest", *args, f"--cvk-results={results}"], cwd=ROOT,
