@@ -162,6 +162,20 @@ def test_permuting_the_input_permutes_the_output(impl):
                  why="with distinct scores, the same boxes must be kept whatever their order")
 
 
+def test_matches_torchvision_where_installed(impl):
+    ops = pytest.importorskip("torchvision.ops")  # first: where it is missing, torch is never imported
+    import torch
+    rng = np.random.default_rng(11)
+    for n in (1, 30, 300):
+        boxes = clustered_boxes(n, rng, per_object=10, extent=300)
+        scores = (rng.permutation(n) / n).astype(np.float32)  # distinct: torchvision orders ties freely
+        for thr in (0.3, 0.5, 0.7):
+            call = Call(impl.nms, boxes, scores, thr)
+            expected = ops.nms(torch.from_numpy(boxes), torch.from_numpy(scores), thr).numpy()
+            assert_equal(call.out, expected, call=call, what="kept indices",
+                         why="torchvision.ops.nms keeps the same boxes in the same order")
+
+
 # 7. Speed.
 
 @pytest.mark.perf
