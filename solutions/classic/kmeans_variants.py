@@ -23,13 +23,13 @@ def distance_not_squared(x, k, rng):
     return x[chosen]
 
 
-def _lloyd(*, empty_nan=False, sqrt_inertia=False, stale_labels=False):
+def _lloyd(*, empty_nan=False, sqrt_inertia=False, stale_labels=False, absolute_tol=False):
     def kmeans(x, k, rng, max_iter=300, tol=1e-4, init=None):
         x = ref._points(x, k)
         centers = ref.kmeans_plus_plus(x, k, rng) if init is None else np.array(init, dtype=np.float64)
         if centers.shape != (k, x.shape[1]) or max_iter < 1:
             raise ValueError("bad init or max_iter")
-        threshold = tol * x.var(axis=0).mean()
+        threshold = tol if absolute_tol else tol * x.var(axis=0).mean()
         history = []
 
         def cost(nearest):
@@ -67,5 +67,6 @@ WRONG = {
     "empty_cluster_nan": {"kmeans": _lloyd(empty_nan=True)},
     "sqrt_inertia": {"kmeans": _lloyd(sqrt_inertia=True)},
     "stale_labels": {"kmeans": _lloyd(stale_labels=True)},
+    "absolute_tol": {"kmeans": _lloyd(absolute_tol=True)},
 }
 SLOW = {}

@@ -27,7 +27,8 @@ def _pair(plus_one=0.0, centre_at=0.5, flip_log=False):
     return encode
 
 
-def _decoder(plus_one=0.0, centre_at=0.5, weights_mul=False, clamp_mode="above", in_place=False):
+def _decoder(plus_one=0.0, centre_at=0.5, weights_mul=False, clamp_mode="above", in_place=False,
+             clamp_shift=False):
     def decode(anchors, deltas, weights=(1.0, 1.0, 1.0, 1.0), clamp=math.log(1000.0 / 16)):  # noqa: B008
         a, d = np.asarray(anchors), np.asarray(deltas)
         if a.ndim != 2 or a.shape[1] != 4 or d.shape != a.shape:
@@ -41,6 +42,8 @@ def _decoder(plus_one=0.0, centre_at=0.5, weights_mul=False, clamp_mode="above",
             d = np.concatenate([d[:, :2], np.minimum(d[:, 2:], clamp)], axis=1)
         d = d * w if weights_mul else d / w
         dwh = d[:, 2:]
+        if clamp_shift:  # np.minimum(deltas / weights, clamp) on all four columns
+            d = np.concatenate([np.minimum(d[:, :2], clamp), dwh], axis=1)
         if clamp_mode == "above":
             dwh = np.minimum(dwh, clamp)
         elif clamp_mode == "both":
@@ -65,5 +68,6 @@ WRONG = {
     "clamp_from_below_too": {"decode": _decoder(clamp_mode="both")},
     "clamp_before_weights": {"decode": _decoder(clamp_mode="before_weights")},
     "clamps_deltas_in_place": {"decode": _decoder(in_place=True)},
+    "clamps_dx_dy_too": {"decode": _decoder(clamp_shift=True)},
 }
 SLOW = {}

@@ -5,7 +5,7 @@ import numpy as np
 
 
 def _mutant(*, resorted=False, mutate=False, sort_once=False, gauss="ok", linear_all=False, ge=False,
-            filter_after=True, input_scores=False):
+            filter_after=True, input_scores=False, float32_iou=False):
     def soft_nms(boxes, scores, method="linear", iou_threshold=0.3, sigma=0.5, score_threshold=0.001):
         b = np.asarray(boxes, dtype=np.float64)
         if b.ndim != 2 or b.shape[1] != 4 or np.shape(scores) != (len(b),):
@@ -29,6 +29,8 @@ def _mutant(*, resorted=False, mutate=False, sort_once=False, gauss="ok", linear
             inter = w * h
             union = areas[i] + areas[rest] - inter
             iou = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+            if float32_iou:  # the IoU in the boxes' float32, compared with the threshold in float64
+                iou = iou.astype(np.asarray(boxes).dtype).astype(np.float64)
             over = iou >= iou_threshold if ge else iou > iou_threshold
             if method == "linear":
                 decay = 1.0 - iou if linear_all else np.where(over, 1.0 - iou, 1.0)
@@ -57,5 +59,6 @@ WRONG = {
     "ge_threshold": {"soft_nms": _mutant(ge=True)},
     "threshold_before_decay_only": {"soft_nms": _mutant(filter_after=False)},
     "returns_input_scores": {"soft_nms": _mutant(input_scores=True)},
+    "float32_iou": {"soft_nms": _mutant(float32_iou=True)},
 }
 SLOW = {}

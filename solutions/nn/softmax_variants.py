@@ -18,6 +18,11 @@ def log_of_softmax(x, axis=-1):
     return np.log(ref.softmax(x, axis))  # softmax underflows to 0 for very negative logits: log(0) = -inf
 
 
+def log_softmax_minus_logsumexp(x, axis=-1):
+    m = x.max(axis=axis, keepdims=True)
+    return x - (m + np.log(np.exp(x - m).sum(axis=axis, keepdims=True)))  # large m + small log rounds in float32
+
+
 def softmax_sum_without_keepdims(x, axis=-1):
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis)  # for (N, N) and axis=-1, entry [i, j] is divided by the sum of row j
@@ -34,6 +39,7 @@ def log_softmax_backward_diagonal(dout, out, axis=-1):
 WRONG = {
     "no_max_subtraction": {"softmax": softmax_without_max, "log_softmax": log_softmax_without_max},
     "log_of_softmax": {"log_softmax": log_of_softmax},
+    "x_minus_logsumexp": {"log_softmax": log_softmax_minus_logsumexp},
     "wrong_axis": {"softmax": softmax_sum_without_keepdims},
     "softmax_backward_diagonal": {"softmax_backward": softmax_backward_diagonal},
     "log_softmax_backward_diagonal": {"log_softmax_backward": log_softmax_backward_diagonal},

@@ -2,7 +2,7 @@
 
 import math
 
-from torch.optim.lr_scheduler import LambdaLR
+from torch.optim.lr_scheduler import LambdaLR, LRScheduler
 
 
 def _mutant(*, early=False, late=False, cos_span="rest", global_step=False, use_min=True,
@@ -38,6 +38,22 @@ def _mutant(*, early=False, late=False, cos_span="rest", global_step=False, use_
     return {"warmup_cosine_lr": warmup_cosine_lr, "make_scheduler": make_scheduler}
 
 
+class _CurrentLrAsBase(LRScheduler):
+    """Captures each group's current "lr" as its base, ignoring an "initial_lr" set by an earlier scheduler."""
+
+    def __init__(self, optimizer, *schedule):
+        self.bases, self.schedule = [g["lr"] for g in optimizer.param_groups], schedule
+        super().__init__(optimizer)
+
+    def get_lr(self):
+        return [_mutant()["warmup_cosine_lr"](self.last_epoch, b, *self.schedule) for b in self.bases]
+
+
+def _current_lr_as_base(optimizer, warmup_steps, total_steps, warmup_start_factor=0.001, min_lr=0.0):
+    _mutant()["warmup_cosine_lr"](0, 1.0, warmup_steps, total_steps, warmup_start_factor, min_lr)  # validates
+    return _CurrentLrAsBase(optimizer, warmup_steps, total_steps, warmup_start_factor, min_lr)
+
+
 WRONG = {
     "warmup_one_step_early": _mutant(early=True),
     "warmup_one_step_late": _mutant(late=True),
@@ -47,5 +63,6 @@ WRONG = {
     "min_lr_as_fraction": _mutant(min_as_fraction=True),
     "rises_after_total_steps": _mutant(hold=False),
     "first_group_lr_for_all": {"make_scheduler": _mutant(first_group_base=True)["make_scheduler"]},
+    "ignores_initial_lr": {"make_scheduler": _current_lr_as_base},
 }
 SLOW = {}

@@ -263,6 +263,24 @@ def test_duplicate_points(impl):
     assert_close(inertia, 0.0, call=call, what="inertia", why="two distinct points and three centres")
 
 
+def test_tol_is_relative_to_the_data_variance(impl):
+    rng = np.random.default_rng(80)
+    x = rng.random((400, 2))
+    init = x[rng.choice(400, 6, replace=False)]
+    base = check_result(Call(impl.kmeans, x, 6, None, init=init), x, 6)
+    for scale in (2.0**-12, 2.0**12):  # powers of 2 scale every sum and mean exactly
+        xs = x * scale
+        call = Call(impl.kmeans, xs, 6, None, init=init * scale)
+        _, labels, _, history = check_result(call, xs, 6)
+        why = (f"x and init scaled by {scale:g}: every centre shift and x.var(axis=0).mean() scale by {scale**2:g}, "
+               "so the stopping rule shift <= tol * x.var(axis=0).mean() stops at the same iteration "
+               "(a tol not multiplied by the variance does not)")
+        if len(history) != len(base[3]):
+            fail(f"{len(history)} iteration(s) on the scaled data, {len(base[3])} on the original", call=call,
+                 why=why)
+        assert_equal(labels, base[1], call=call, what="labels on the scaled data", why=why)
+
+
 def test_same_seed_same_result(impl):
     x = np.random.default_rng(70).normal(size=(60, 2))
     first = Call(impl.kmeans, x, 4, np.random.default_rng(9)).out

@@ -41,11 +41,15 @@ def expected_decode(anchors, deltas, weights, clamp=CLIP):
     return np.array(rows, np.float64).reshape(-1, 4)
 
 
-def tolerance(dtype, *arrays):
+def tolerance(dtype, *arrays, weights=None):
     """float64: tight. float32: corners come from centre -/+ half a size, so the error is a few float32
-    rounding steps of the coordinates' magnitude, not of the (possibly tiny) result."""
+    rounding steps of the coordinates' magnitude, not of the (possibly tiny) result. Encoded deltas
+    are multiplied by the weights, and dw = log(gw) - log(aw) loses about one rounding step of
+    log(size) ~ 5 before that: allow 1e-6 per unit of weight."""
     if dtype == np.float64:
         return {"rtol": 1e-9, "atol": 1e-9}
+    if weights is not None:
+        return {"rtol": 1e-5, "atol": 1e-6 * max(1.0, *weights)}
     scale = max([1.0] + [float(np.abs(a).max()) for a in arrays if np.size(a)])
     return {"rtol": 1e-5, "atol": 4e-7 * scale}
 
@@ -67,8 +71,9 @@ def check_encode(impl, anchors, boxes, weights=WEIGHTS[0], why=None):
     call = Call(impl.encode, anchors, boxes, weights)
     dtype = np.result_type(anchors, boxes)
     assert_array(call.out, dtype=dtype, shape=(len(anchors), 4), call=call, what="deltas")
-    assert_close(call.out, expected_encode(anchors, boxes, weights), **tolerance(dtype), call=call,
-                 what="deltas", why=why or "dx = wx * (gx - ax) / aw, dw = ww * log(gw / aw), centres at x1 + w / 2")
+    assert_close(call.out, expected_encode(anchors, boxes, weights), **tolerance(dtype, weights=weights),
+                 call=call, what="deltas",
+                 why=why or "dx = wx * (gx - ax) / aw, dw = ww * log(gw / aw), centres at x1 + w / 2")
     return call.out
 
 
@@ -134,6 +139,13 @@ def test_clamp_applies_after_dividing_by_weights(impl):
 def test_very_negative_dw_is_not_clamped(impl):
     check_decode(impl, ANCHOR, np.array([[0.0, 0.0, -6.0, -20.0]]),
                  why="the clamp only guards exp against overflow: a box may shrink as much as the deltas say")
+
+
+def test_large_dx_dy_are_not_clamped(impl):
+    call = Call(impl.decode, ANCHOR, np.array([[10.0, -8.0, 0.0, 0.0]]))
+    assert_close(call.out, [[100.0, -80.0, 110.0, -70.0]], call=call, what="box",
+                 why="the clamp bounds only dw and dh (it keeps exp from overflowing); dx = 10 and dy = -8 "
+                     "move the centre (5, 5) by 10 and -8 anchor sizes to (105, -75), size unchanged 10 x 10")
 
 
 # 3. Edge cases.

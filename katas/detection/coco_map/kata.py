@@ -47,6 +47,9 @@ def coco_map(detections: list, ground_truths: list) -> dict:
            equal scores go lower ``image_id`` first, then in the order of step 1. After the k-th
            detection, ``recall = TP / G`` (G = number of ground truths of the category in all
            images) and ``precision = TP / (TP + FP)``, TP and FP counted over the first k.
+           Compute recall exactly so, one float64 division (as COCOeval does): recalls such as
+           3/5 lie within rounding of a recall threshold, and float32 or ``TP * (1 / G)`` would
+           move some of them to the other side and read a different point in step 5.
         4. **Envelope.** Replace each precision by the maximum precision at its position or any
            later one.
         5. **101-point interpolation.** For each r in ``RECALL_THRESHOLDS``

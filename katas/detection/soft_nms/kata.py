@@ -45,7 +45,8 @@ def soft_nms(boxes: np.ndarray, scores: np.ndarray, method: str = "linear", iou_
         remove it, decay the score of every other remaining box by its IoU with the selected box,
         then discard the remaining boxes whose score fell below ``score_threshold``.
         The order can change as scores decay: a box that started second may be selected last.
-        Compute the decayed scores in float64, whatever the dtype of ``scores``.
+        Compute the IoUs and the decayed scores in float64, whatever the dtypes of ``boxes`` and
+        ``scores`` (a float32 IoU of exactly 0.3 rounds to a value above the threshold 0.3).
 
     Rules and edge cases:
         - IoU = intersection area / union area; boxes that are apart or only touch have IoU 0, and

@@ -155,6 +155,17 @@ def test_hard_method_at_the_threshold(impl):
     check(impl, boxes, scores, [0], [float(np.float32(0.9))], method="hard", iou_threshold=0.49)
 
 
+def test_iou_at_the_threshold_is_computed_in_float64(impl):
+    E = [0, 0, 10, 3]  # IoU(A, E) = 30 / 100 = 0.3 exactly
+    boxes = np.array([A, E], dtype=np.float32)
+    scores = np.array([0.9, 0.8], dtype=np.float32)
+    for method in ("linear", "hard"):
+        check(impl, boxes, scores, [0, 1], [float(np.float32(0.9)), float(np.float32(0.8))], method=method,
+              iou_threshold=0.3, hint="IoU(box 0, box 1) = 30 / 100 = 0.3 exactly, not above the threshold 0.3",
+              why_scores="the IoU is exactly 0.3, not above 0.3, so box 1 keeps its score; computed in float32, "
+                         "30 / 100 rounds to 0.30000001, above the float64 threshold: compute IoUs in float64")
+
+
 def test_decayed_below_score_threshold_is_discarded(impl):
     boxes = np.array([A, B, C], dtype=np.float64)
     scores = np.array([0.9, 0.8, 0.7])

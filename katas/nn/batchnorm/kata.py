@@ -26,7 +26,8 @@ def batchnorm_forward(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: f
         exactly as training-mode BN normalises. ``cache`` is anything your backward needs.
 
     Accuracy: within 1e-5 (relative) of a float64 computation, also for float32 input.
-    Inputs must not be modified.
+    Inputs must not be modified. Raises ``ValueError`` when ``x`` is neither 2-D nor 4-D, or when
+    ``gamma`` or ``beta`` does not have shape (C,).
     """
     raise NotImplementedError("batchnorm_forward")
 

@@ -138,6 +138,22 @@ def test_several_param_groups_keep_their_own_base_lr(impl, device):
     check_lrs(call, got, torch_lrs(device, bases, W, T, f, min_lr), bases, W, T)
 
 
+def test_base_lr_is_initial_lr_set_by_an_earlier_scheduler(impl, device):
+    W, T, f, min_lr = 2, 8, 0.1, 0.001
+    params = params_on(device)
+    opt = torch.optim.SGD(params, lr=0.2)
+    earlier = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)  # sets "initial_lr" = 0.2
+    opt.step()
+    earlier.step()  # lr is now 0.1, "initial_lr" is still 0.2
+    call = Call(impl.make_scheduler, opt, W, T, warmup_start_factor=f, min_lr=min_lr, mutates=True)
+    got = []
+    for _ in range(T + 1):
+        got.append([opt.param_groups[0]["lr"]])
+        opt.step()
+        call.out.step()
+    check_lrs(call, got, torch_lrs(device, [0.2], W, T, f, min_lr)[: T + 1], [0.2], W, T)
+
+
 def test_optimizer_steps_with_the_scheduled_rates(impl, device):
     W, T, f, min_lr, base = 2, 7, 0.25, 0.01, 0.5
     p = torch.nn.Parameter(torch.ones(3, device=device, dtype=torch.float64))
