@@ -23,6 +23,21 @@ def _mutant(*, orient=True, use_abs=True, over_first=False, guard=True):
     return convex_polygon_iou
 
 
+def _ccw_by_first_corner(poly):
+    """Orientation from the cross product at the first corner only (0 for collinear vertices)."""
+    (x0, y0), (x1, y1), (x2, y2) = poly[:3]
+    return poly[::-1] if (x1 - x0) * (y2 - y0) - (y1 - y0) * (x2 - x0) < 0 else poly
+
+
+def orientation_from_first_corner(poly1, poly2):
+    p, q = ref._check(poly1, "poly1"), ref._check(poly2, "poly2")
+    area_p, area_q = abs(ref._signed_area(p)), abs(ref._signed_area(q))
+    if area_p == 0 or area_q == 0:
+        return 0.0
+    inter = abs(ref._signed_area(ref._clip(p, _ccw_by_first_corner(q))))
+    return float(inter / (area_p + area_q - inter))
+
+
 def _inside(v, poly):
     a, b = poly, np.roll(poly, -1, axis=0)
     return bool(np.all((b[:, 0] - a[:, 0]) * (v[1] - a[:, 1]) - (b[:, 1] - a[:, 1]) * (v[0] - a[:, 0]) >= -1e-12))
@@ -58,5 +73,6 @@ WRONG = {
     "loses_containment": {"convex_polygon_iou": misses_first_polygon_inside},
     "over_first_area": {"convex_polygon_iou": _mutant(over_first=True)},
     "unguarded_zero_union": {"convex_polygon_iou": _mutant(guard=False)},
+    "orientation_from_first_corner": {"convex_polygon_iou": orientation_from_first_corner},
 }
 SLOW = {}

@@ -9,7 +9,8 @@ def _stay_in_eval(module, args):
     module.eval()
 
 
-def _mutant(*, bn="hook", freeze="all", head_like_old=True, frozen_in_optimizer=False):
+def _mutant(*, bn="hook", freeze="all", head_like_old=True, frozen_in_optimizer=False,
+            model_eval=False):
     def prepare_finetune(model, head_name, num_classes, backbone_lr, head_lr, weight_decay=0.0, unfrozen=()):
         try:
             old = model.get_submodule(head_name)
@@ -37,6 +38,8 @@ def _mutant(*, bn="hook", freeze="all", head_like_old=True, frozen_in_optimizer=
         for p in [*backbone, *head.parameters()]:
             p.requires_grad_(True)
 
+        if model_eval:  # puts the whole model, not just the frozen BN layers, in eval mode
+            model.eval()
         training = set() if bn == "all" else {m for t in trainable for m in t.modules()}
         for m in model.modules():
             if isinstance(m, _BatchNorm) and m not in training:
@@ -67,5 +70,6 @@ WRONG = {
     "head_default_device_dtype": _mutant(head_like_old=False),
     "nested_not_frozen": _mutant(freeze="direct_children"),
     "bn_affine_trainable": _mutant(freeze="conv_linear_only"),
+    "whole_model_eval": _mutant(model_eval=True),
 }
 SLOW = {}

@@ -125,6 +125,11 @@ def test_collinear_vertices(impl):
     octo = np.array([[0, 0], [1, 0], [2, 0], [2, 1], [2, 2], [1, 2], [0, 2], [0, 1]], dtype=np.float64)
     check(impl, octo, SQUARE + [1.0, 0.5], expected=1.5 / 6.5)
     check(impl, SQUARE + [1.0, 0.5], octo[::-1], expected=1.5 / 6.5)
+    # Clockwise, starting on an edge: the first three vertices are collinear, so their cross
+    # product is 0 and says nothing about the orientation; the whole polygon's signed area does.
+    cw_on_edge = np.roll(octo[::-1], -5, axis=0)  # (2, 0), (1, 0), (0, 0), (0, 1), ...
+    check(impl, SQUARE + [1.0, 0.5], cw_on_edge, expected=1.5 / 6.5)
+    check(impl, cw_on_edge, SQUARE + [1.0, 0.5], expected=1.5 / 6.5)
 
 
 def test_thin_slivers(impl):

@@ -127,6 +127,7 @@ def test_bad_arguments_raise_value_error(impl, device):
     x = random_input((2, 6, 3, 3), device, torch.float32, seed=4)
     assert_raises(ValueError, impl.channel_shuffle, x, 4, why="6 channels do not split into 4 equal groups")
     assert_raises(ValueError, impl.channel_shuffle, x, 0, why="groups must be a positive int")
+    assert_raises(ValueError, impl.channel_shuffle, x, 2.0, why="groups must be a positive int, not a float")
     assert_raises(ValueError, impl.channel_shuffle, x[0], 2, why="x must be 4-D (N, C, H, W)")
 
 
@@ -152,7 +153,7 @@ def test_gradient_is_the_inverse_shuffle(impl, device, c, groups):
         fail("the result does not require grad although x does", call=call,
              why="the shuffle must stay in the autograd graph: no .detach(), .data, numpy or torch.no_grad()")
     dout = random_input((2, c, 3, 3), device, torch.float64, seed=6)
-    (grad,) = torch.autograd.grad(call.out, x, dout)
+    (grad,) = torch.autograd.grad(call.out, x, dout, retain_graph=True)  # differentiated twice
     expected = torch.empty_like(dout)
     expected[:, source_channels(c, groups)] = dout  # each output channel sends its gradient to its source
     assert_equal(grad, expected, call=call, what="d(sum(out * dout))/dx",

@@ -39,7 +39,8 @@ def prepare_finetune(model: nn.Module, head_name: str, num_classes: int, backbon
            unfrozen modules' parameters have ``requires_grad = True``.
         3. **Frozen BatchNorm statistics.** Every BatchNorm layer (any subclass of
            ``nn.modules.batchnorm._BatchNorm``) outside the ``unfrozen`` modules behaves as in eval
-           mode from now on, **also after a later ``model.train()``**: it normalises with its running
+           mode from now on, **also after a later ``model.train()``** and also when called directly
+           (not through ``model(x)``, e.g. by a ``features`` method): it normalises with its running
            mean and variance and never updates them (``running_mean``, ``running_var`` and
            ``num_batches_tracked`` stay as they are). Freezing its weight and bias is not enough for
            that; how you keep it in eval mode is up to you (a forward pre-hook, an override of

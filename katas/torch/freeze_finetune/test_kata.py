@@ -139,6 +139,17 @@ def test_new_head(impl, device, dtype, head_name):
              why="the new head must be registered under the old name, so forward uses it")
 
 
+def test_model_mode_is_left_alone(impl, device):
+    model = pretrained(device)  # in training mode, as a model usually is when fine-tuning starts
+    call = prepare(impl, model, unfrozen=("stage2",))
+    changed = sorted(n or "model" for n, m in model.named_modules()
+                     if not m.training and not (isinstance(m, nn.BatchNorm2d) and not n.startswith("stage2.")))
+    if changed:
+        fail("prepare_finetune switched modules to eval mode", call=call, got=changed, expected=[],
+             why="only the frozen BN layers behave as in eval mode; the model's own train/eval mode and that "
+                 "of every other layer (the unfrozen stage's BN included) is the caller's choice")
+
+
 # Which parameters learn.
 
 @pytest.mark.parametrize("which", sorted(UNFROZEN))
