@@ -22,3 +22,15 @@ def clustered_boxes(n: int, rng: np.random.Generator, *, per_object: int = 50, e
 def tied_scores(n: int, rng: np.random.Generator, levels: int = 10, dtype=np.float32) -> np.ndarray:
     """Scores in (0, 1] drawn from only `levels` values, so many are tied."""
     return (rng.integers(1, levels + 1, n) / levels).astype(dtype)
+
+
+class SeededRng(np.random.Generator):
+    """``np.random.default_rng(seed)`` (the same stream) that shows itself as that call in failure
+    messages, so a learner can replay the exact case. `Call` lets any Generator advance."""
+
+    def __init__(self, seed: int):
+        super().__init__(np.random.PCG64(seed))
+        self.seed = seed
+
+    def __repr__(self):
+        return f"np.random.default_rng({self.seed})"

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from cvkatas import Call, assert_array, assert_equal, assert_raises, fail
+from cvkatas.data import SeededRng
 from cvkatas.oracles import iou_matrix
 
 # ---------------------------------------------------------------- matching: the definition, loop by loop
@@ -194,38 +195,10 @@ def test_match_matches_brute_force(impl, g, dtype):
 # ---------------------------------------------------------------- sampling
 
 
-class Seed:
-    """Stands for ``np.random.default_rng(seed)`` in a Call. A Generator advances when it is used, which
-    Call would report as a modified input; this stand-in is shown as the call to make and compared by seed."""
-
-    def __init__(self, seed):
-        self.seed = seed
-
-    def __repr__(self):
-        return f"np.random.default_rng({self.seed})"
-
-    def __eq__(self, other):
-        return isinstance(other, Seed) and other.seed == self.seed
-
-    __hash__ = None
-
-
-def sampler(impl):
-    """impl.sample_labels, with a Seed turned into a fresh Generator at the last moment."""
-
-    def sample_labels(labels, batch_size_per_image=256, positive_fraction=0.5, rng=None):
-        __tracebackhide__ = True
-        if isinstance(rng, Seed):
-            rng = np.random.default_rng(rng.seed)
-        return impl.sample_labels(labels, batch_size_per_image, positive_fraction, rng=rng)
-
-    return sample_labels
-
-
 def check_sample(impl, labels, batch, fraction, seed):
     """Run sample_labels; check form, subsets and counts."""
     __tracebackhide__ = True
-    call = Call(sampler(impl), labels, batch, fraction, rng=Seed(seed))
+    call = Call(impl.sample_labels, labels, batch, fraction, rng=SeededRng(seed))
     out = call.out
     assert_array(out, dtype=np.int64, shape=labels.shape, call=call, what="sampled labels")
     labels = np.asarray(labels)
@@ -294,7 +267,7 @@ def test_sample_empty_and_zero_batch(impl):
 def test_sample_is_reproducible_and_depends_on_the_seed(impl):
     labels = make_labels(40, 200, 60)
     first = check_sample(impl, labels, 32, 0.25, seed=8)
-    again = Call(sampler(impl), labels, 32, 0.25, rng=Seed(8))
+    again = Call(impl.sample_labels, labels, 32, 0.25, rng=SeededRng(8))
     assert_equal(again.out, first, call=again, what="result for the same seed",
                  why="all randomness must come from `rng`: the same generator state gives the same draw")
     draws = {tuple(check_sample(impl, labels, 32, 0.25, seed=s)) for s in range(9, 14)}
@@ -310,7 +283,7 @@ def test_sample_is_uniform_over_seeds(impl):
     trials = 400
     chosen = np.zeros(len(labels))
     for seed in range(trials):
-        chosen += np.asarray(Call(sampler(impl), labels, 8, 0.5, rng=Seed(seed)).out) != -1
+        chosen += np.asarray(Call(impl.sample_labels, labels, 8, 0.5, rng=SeededRng(seed)).out) != -1
     for group, name in ((labels == 1, "positive"), (labels == 0, "negative")):
         counts = chosen[group]
         # Each is chosen with probability 4/16: 100 of 400 expected, standard deviation about 8.7.

@@ -1,6 +1,5 @@
 """Tests for detection/mix_augment. Run: pytest katas/detection/mix_augment"""
 
-import inspect
 import math
 
 import numpy as np
@@ -8,35 +7,7 @@ import pytest
 from scipy import stats
 
 from cvkatas import Call, assert_array, assert_close, assert_equal, assert_raises, fail
-
-
-class Seed:
-    """Stands for ``np.random.default_rng(seed)`` in a Call: a Generator advances when used, and this shows the
-    call to make."""
-
-    def __init__(self, seed):
-        self.seed = seed
-
-    def __repr__(self):
-        return f"np.random.default_rng({self.seed})"
-
-    def __eq__(self, other):
-        return isinstance(other, Seed) and other.seed == self.seed
-
-    __hash__ = None
-
-
-def seeded(fn):
-    """fn with a Seed argument turned into a fresh Generator at the last moment."""
-
-    def call(*args, **kwargs):
-        __tracebackhide__ = True
-        args = [np.random.default_rng(a.seed) if isinstance(a, Seed) else a for a in args]
-        return fn(*args, **kwargs)
-
-    call.__name__ = fn.__name__
-    call.__signature__ = inspect.signature(fn)
-    return call
+from cvkatas.data import SeededRng
 
 
 def span(centre, cut, n):
@@ -81,7 +52,7 @@ def one_hot(k, n):
 
 def check_cutout(impl, image, seed, size, fill=0):
     __tracebackhide__ = True
-    call = Call(seeded(impl.cutout), image, Seed(seed), size, fill=fill)
+    call = Call(impl.cutout, image, SeededRng(seed), size, fill=fill)
     assert_array(call.out, dtype=image.dtype, shape=image.shape, call=call, what="image")
     h, w = image.shape[:2]
     (cy, cx), (y1, y2), (x1, x2) = cutout_box(seed, h, w, size)
@@ -97,7 +68,7 @@ def check_cutout(impl, image, seed, size, fill=0):
 def test_cutout_by_hand(impl):
     # np.random.default_rng(0) gives cy = rng.integers(6) = 5, then cx = rng.integers(8) = 5.
     image = np.ones((6, 8), np.uint8)
-    call = Call(seeded(impl.cutout), image, Seed(0), 3, fill=0)
+    call = Call(impl.cutout, image, SeededRng(0), 3, fill=0)
     expected = np.ones((6, 8), np.uint8)
     expected[4:6, 4:7] = 0
     assert_equal(call.out, expected, call=call, what="image",
@@ -137,7 +108,7 @@ def test_cutout_bad_input(impl):
 
 def check_cutmix(impl, a, la, b, lb, seed, alpha=1.0):
     __tracebackhide__ = True
-    call = Call(seeded(impl.cutmix), a, la, b, lb, Seed(seed), alpha=alpha)
+    call = Call(impl.cutmix, a, la, b, lb, SeededRng(seed), alpha=alpha)
     if not (isinstance(call.out, tuple) and len(call.out) == 2):
         fail("cutmix must return a tuple (image, label)", call=call, got=repr(call.out)[:200])
     out, label = call.out
@@ -173,7 +144,7 @@ def test_cutmix_label_weights_equal_pixel_fractions(impl, alpha):
     a, b = distinct_pair((10, 15, 3), np.uint8, rng)
     la, lb = np.array([0.7, 0.3, 0.0]), np.array([0.0, 0.2, 0.8])
     for seed in range(15):
-        call = Call(seeded(impl.cutmix), a, la, b, lb, Seed(seed), alpha=alpha)
+        call = Call(impl.cutmix, a, la, b, lb, SeededRng(seed), alpha=alpha)
         out, label = call.out
         from_b = (np.asarray(out) == b).all(axis=-1)
         from_a = (np.asarray(out) == a).all(axis=-1)
@@ -213,7 +184,7 @@ def test_cutmix_bad_input(impl):
 
 def check_mixup(impl, a, la, b, lb, seed, alpha=1.0):
     __tracebackhide__ = True
-    call = Call(seeded(impl.mixup), a, la, b, lb, Seed(seed), alpha=alpha)
+    call = Call(impl.mixup, a, la, b, lb, SeededRng(seed), alpha=alpha)
     if not (isinstance(call.out, tuple) and len(call.out) == 2):
         fail("mixup must return a tuple (image, label)", call=call, got=repr(call.out)[:200])
     out, label = call.out
@@ -260,7 +231,7 @@ def test_mixup_image_and_label_share_one_lam(impl):
     a, b = distinct_pair((6, 6, 3), np.float64, rng)
     la, lb = np.array([1.0, 0.0, 0.0]), np.array([0.0, 0.5, 0.5])
     for seed in range(10):
-        call = Call(seeded(impl.mixup), a, la, b, lb, Seed(seed))
+        call = Call(impl.mixup, a, la, b, lb, SeededRng(seed))
         out, label = call.out
         lam_image = float(np.mean((np.asarray(out) - b) / (a - b)))
         lam_label = float(np.asarray(label)[0])
@@ -272,7 +243,7 @@ def test_mixup_image_and_label_share_one_lam(impl):
 @pytest.mark.parametrize("alpha", [0.4, 1.0, 4.0])
 def test_mixup_lam_follows_beta(impl, alpha):
     a, b = np.ones((1, 1)), np.zeros((1, 1))  # the mixed pixel is lam itself
-    lams = np.array([float(np.asarray(Call(seeded(impl.mixup), a, one_hot(0, 2), b, one_hot(1, 2), Seed(s),
+    lams = np.array([float(np.asarray(Call(impl.mixup, a, one_hot(0, 2), b, one_hot(1, 2), SeededRng(s),
                                            alpha=alpha).out[0])[0, 0]) for s in range(300)])
     p = stats.kstest(lams, stats.beta(alpha, alpha).cdf).pvalue
     if p < 1e-4:

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from cvkatas import Call, assert_array, assert_close, assert_equal, assert_raises, fail
+from cvkatas.data import SeededRng
 
 CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")
 
@@ -60,36 +61,10 @@ def explain_pixel(images, s, xc, yc, got, expected, fill):
     return f"canvas[{Y}, {X}] is covered by no image: it keeps the fill value {fill}"
 
 
-class Seed:
-    """Stands for ``np.random.default_rng(seed)`` in a Call: a Generator advances when used, and this shows the
-    call to make."""
-
-    def __init__(self, seed):
-        self.seed = seed
-
-    def __repr__(self):
-        return f"np.random.default_rng({self.seed})"
-
-    def __eq__(self, other):
-        return isinstance(other, Seed) and other.seed == self.seed
-
-    __hash__ = None
-
-
-def seeded(impl):
-    def mosaic(images, boxes_list, labels_list, out_size, rng, fill=114, center=None):
-        __tracebackhide__ = True
-        if isinstance(rng, Seed):
-            rng = np.random.default_rng(rng.seed)
-        return impl.mosaic(images, boxes_list, labels_list, out_size, rng, fill=fill, center=center)
-
-    return mosaic
-
-
 def check(impl, images, boxes_list, labels_list, s, rng=None, fill=114, center=None, why=None):
     """Run mosaic, check the form, and compare canvas, boxes and labels with the oracle."""
     __tracebackhide__ = True
-    call = Call(seeded(impl), images, boxes_list, labels_list, s, rng, fill=fill, center=center)
+    call = Call(impl.mosaic, images, boxes_list, labels_list, s, rng, fill=fill, center=center)
     if not (isinstance(call.out, tuple) and len(call.out) == 3):
         fail("mosaic must return a tuple (canvas, boxes, labels)", call=call, got=repr(call.out)[:200])
     canvas, boxes, labels = call.out
@@ -185,7 +160,7 @@ def test_boxes_stay_on_the_canvas_and_on_their_own_pixels(impl):
     rng = np.random.default_rng(2)
     for seed in range(6):
         images, boxes, labels = scene(rng, 24, n=8)
-        canvas, out_boxes, out_labels = check(impl, images, boxes, labels, 24, Seed(seed))
+        canvas, out_boxes, out_labels = check(impl, images, boxes, labels, 24, SeededRng(seed))
         if len(out_boxes) and (out_boxes.min() < 0 or out_boxes.max() > 48):
             fail("a box leaves the 48 x 48 canvas", got=out_boxes, why="boxes are clipped to [0, 2s]")
         for b, lab in zip(out_boxes, out_labels):
@@ -203,17 +178,17 @@ def test_seeded_centre_follows_the_stated_draw(impl):
     rng = np.random.default_rng(3)
     images, boxes, labels = scene(rng, 20, sizes=[(25, 25), (15, 30), (30, 12), (22, 22)])
     for seed in (0, 1, 7, 123):
-        check(impl, images, boxes, labels, 20, Seed(seed))  # compared at the centre the statement draws
+        check(impl, images, boxes, labels, 20, SeededRng(seed))  # compared at the centre the statement draws
 
 
 def test_same_seed_same_mosaic_and_seeds_differ(impl):
     rng = np.random.default_rng(4)
     images, boxes, labels = scene(rng, 16)
-    first = Call(seeded(impl), images, boxes, labels, 16, Seed(5)).out
-    again = Call(seeded(impl), images, boxes, labels, 16, Seed(5)).out
+    first = Call(impl.mosaic, images, boxes, labels, 16, SeededRng(5)).out
+    again = Call(impl.mosaic, images, boxes, labels, 16, SeededRng(5)).out
     for name, a, b in zip(("canvas", "boxes", "labels"), first, again):
         assert_equal(a, b, what=f"{name} for the same seed", why="all randomness comes from rng")
-    canvases = {Call(seeded(impl), images, boxes, labels, 16, Seed(s)).out[0].tobytes() for s in range(6, 12)}
+    canvases = {Call(impl.mosaic, images, boxes, labels, 16, SeededRng(s)).out[0].tobytes() for s in range(6, 12)}
     if len(canvases) < 4:
         fail(f"six seeds gave only {len(canvases)} different canvases", why="the centre is drawn from rng")
 
@@ -240,7 +215,7 @@ def test_no_boxes_at_all(impl):
     rng = np.random.default_rng(7)
     images, _, _ = scene(rng, 10)
     boxes, labels = [np.zeros((0, 4))] * 4, [np.zeros(0, np.int64)] * 4
-    _, out_boxes, out_labels = check(impl, images, boxes, labels, 10, Seed(8))
+    _, out_boxes, out_labels = check(impl, images, boxes, labels, 10, SeededRng(8))
     assert_array(out_boxes, dtype=np.float64, shape=(0, 4), what="boxes when there are none")
     assert_array(out_labels, dtype=np.int64, shape=(0,), what="labels when there are none")
 
