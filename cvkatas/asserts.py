@@ -290,3 +290,11 @@ def quiet_call(fn, *args, why=None, **kwargs) -> Call:
             warned = w
     fail(f"{getattr(fn, '__name__', fn)} raised a RuntimeWarning: {warned}", call=_call_text(fn, args, kwargs),
          why=why)
+
+
+def assert_returns(call: Call, *names: str):
+    """``call.out`` must be a tuple of ``len(names)`` values (named in the message); returns it."""
+    __tracebackhide__ = True
+    if not (isinstance(call.out, tuple) and len(call.out) == len(names)):
+        fail(f"{call.name} must return a tuple ({', '.join(names)})", call=call, got=show(call.out))
+    return call.out

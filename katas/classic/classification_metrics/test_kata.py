@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn import metrics as skm
 
-from cvkatas import Call, assert_array, assert_close, assert_equal, assert_raises, fail
+from cvkatas import Call, assert_array, assert_close, assert_equal, assert_raises, assert_returns, fail
 
 TOL = {"rtol": 1e-12, "atol": 1e-12}  # ratios of counts: only rounding differs
 
@@ -39,8 +39,7 @@ def random_binary(n, rng, *, levels=None, dtype=np.float64):
 def check_prf(impl, y_true, y_pred, num_classes, average, expected=None, why=None):
     __tracebackhide__ = True
     call = Call(impl.precision_recall_f1, y_true, y_pred, num_classes, average=average)
-    if not (isinstance(call.out, tuple) and len(call.out) == 3):
-        fail("precision_recall_f1 must return a tuple (precision, recall, f1)", call=call, got=repr(call.out)[:200])
+    assert_returns(call, "precision", "recall", "f1")
     expected = expected or sk_prf(y_true, y_pred, num_classes, average)
     default_why = {
         None: "per class: precision TP / (TP + FP), recall TP / (TP + FN), F1 2 TP / (2 TP + FP + FN); 0 / 0 gives 0",
@@ -60,9 +59,7 @@ def check_prf(impl, y_true, y_pred, num_classes, average, expected=None, why=Non
 def check_curve(impl, labels, scores):
     __tracebackhide__ = True
     call = Call(impl.precision_recall_curve, labels, scores)
-    if not (isinstance(call.out, tuple) and len(call.out) == 3):
-        fail("precision_recall_curve must return a tuple (precision, recall, thresholds)", call=call,
-             got=repr(call.out)[:200])
+    assert_returns(call, "precision", "recall", "thresholds")
     precision, recall, thr = call.out
     e_p, e_r, e_t = skm.precision_recall_curve(labels, scores, drop_intermediate=False)
     for got, name in ((precision, "precision"), (recall, "recall"), (thr, "thresholds")):

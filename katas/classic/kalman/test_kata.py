@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from cvkatas import Call, assert_array, assert_close, assert_raises, fail
+from cvkatas import Call, assert_array, assert_close, assert_raises, assert_returns, fail
 
 # Two algebraically equal covariance updates ((I - KH) P and the Joseph form) differ by rounding only.
 TOL = {"rtol": 1e-9, "atol": 1e-9}
@@ -51,8 +51,7 @@ def random_spd(rng, scale=1.0):
 
 def check_pair(call, expected, names, why):
     __tracebackhide__ = True
-    if not (isinstance(call.out, tuple) and len(call.out) == 2):
-        fail(f"{call.name} must return a tuple {names}", call=call, got=repr(call.out)[:200])
+    assert_returns(call, *names)
     for got, exp, name in zip(call.out, expected, names):
         assert_array(got, dtype=np.float64, shape=np.shape(exp), call=call, what=name)
         assert_close(got, exp, **TOL, call=call, what=name, why=why)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from cvkatas import Call, assert_array, assert_close, assert_raises, fail
+from cvkatas import Call, assert_array, assert_close, assert_raises, assert_returns, fail
 
 
 def brute_force(pred, target, num_classes, ignore_index=255):
@@ -26,8 +26,7 @@ def check(impl, pred, target, num_classes, ignore_index=None, expected=None, why
     __tracebackhide__ = True
     kwargs = {} if ignore_index is None else {"ignore_index": ignore_index}
     call = Call(impl.mean_iou, pred, target, num_classes, **kwargs)
-    if not (isinstance(call.out, tuple) and len(call.out) == 2):
-        fail("mean_iou must return a tuple (miou, per_class_iou)", call=call, got=repr(call.out)[:200])
+    assert_returns(call, "miou", "per_class_iou")
     miou, per_class = call.out
     assert_array(per_class, dtype=np.float64, shape=(num_classes,), call=call, what="per_class_iou")
     if not isinstance(miou, float):

@@ -5,7 +5,7 @@ import pytest
 from sklearn.metrics import roc_auc_score
 from sklearn.metrics import roc_curve as sk_roc_curve
 
-from cvkatas import Call, assert_array, assert_close, assert_equal, assert_raises, fail
+from cvkatas import Call, assert_array, assert_close, assert_equal, assert_raises, assert_returns, fail
 
 AUC_TOL = {"rtol": 1e-9, "atol": 1e-12}  # the AUC is a ratio of pair counts: only rounding differs
 
@@ -59,8 +59,7 @@ def check_auc(impl, labels, scores, expected=None, why=None):
 def check_curve(impl, labels, scores):
     __tracebackhide__ = True
     call = Call(impl.roc_curve, labels, scores)
-    if not (isinstance(call.out, tuple) and len(call.out) == 3):
-        fail("roc_curve must return a tuple (fpr, tpr, thresholds)", call=call, got=repr(call.out)[:200])
+    assert_returns(call, "fpr", "tpr", "thresholds")
     fpr, tpr, thr = call.out
     e_fpr, e_tpr, e_thr = sk_roc_curve(labels, scores, drop_intermediate=False)
     for got, name in ((fpr, "fpr"), (tpr, "tpr"), (thr, "thresholds")):

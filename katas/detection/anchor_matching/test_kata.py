@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from cvkatas import Call, assert_array, assert_equal, assert_raises, fail
+from cvkatas import Call, assert_array, assert_equal, assert_raises, assert_returns, fail
 from cvkatas.data import SeededRng
 from cvkatas.oracles import iou_matrix
 
@@ -53,8 +53,7 @@ def check_match(impl, anchors, gt, fg=0.7, bg=0.3, allow=True):
     """Run match_anchors, check the output's form, and compare with the brute force."""
     __tracebackhide__ = True
     call = Call(impl.match_anchors, anchors, gt, fg, bg, allow)
-    if not (isinstance(call.out, tuple) and len(call.out) == 2):
-        fail("match_anchors must return a tuple (labels, matched_gt)", call=call, got=repr(call.out)[:200])
+    assert_returns(call, "labels", "matched_gt")
     labels, matched = call.out
     n = len(anchors)
     assert_array(labels, dtype=np.int64, shape=(n,), call=call, what="labels")

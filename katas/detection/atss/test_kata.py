@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from cvkatas import Call, assert_array, assert_close, assert_equal, assert_raises, fail
+from cvkatas import Call, assert_array, assert_close, assert_equal, assert_raises, assert_returns, fail
 from cvkatas.oracles import pair_iou
 
 MARGIN = 0.01  # a centre must lie inside its gt by more than this on every side
@@ -101,8 +101,7 @@ def check(impl, anchors, counts, gt, topk=9):
     """Run atss_assign, check the output's form, and compare with the brute force."""
     __tracebackhide__ = True
     call = Call(impl.atss_assign, anchors, counts, gt, topk)
-    if not (isinstance(call.out, tuple) and len(call.out) == 2):
-        fail("atss_assign must return a tuple (assigned_gt, assigned_iou)", call=call, got=repr(call.out)[:200])
+    assert_returns(call, "assigned_gt", "assigned_iou")
     assigned, iou = call.out
     n = len(anchors)
     assert_array(assigned, dtype=np.int64, shape=(n,), call=call, what="assigned_gt")

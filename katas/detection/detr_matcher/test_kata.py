@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy.optimize import linear_sum_assignment
 
-from cvkatas import Call, assert_array, assert_close, assert_equal, assert_raises, fail
+from cvkatas import Call, assert_array, assert_close, assert_equal, assert_raises, assert_returns, fail
 
 # The definition, one pair at a time in float64 (pure Python): the oracle.
 
@@ -79,8 +79,7 @@ def check_match(impl, logits, pboxes, labels, tboxes, weights=(1.0, 5.0, 2.0), w
     """Run detr_match; check the form, that it is a matching, sorted, and of minimum total cost."""
     __tracebackhide__ = True
     call = Call(impl.detr_match, logits, pboxes, labels, tboxes, *weights)
-    if not (isinstance(call.out, tuple) and len(call.out) == 2):
-        fail("detr_match must return a tuple (pred_idx, tgt_idx)", call=call, got=repr(call.out)[:200])
+    assert_returns(call, "pred_idx", "tgt_idx")
     rows, cols = call.out
     q, t = len(pboxes), len(tboxes)
     n = min(q, t)

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from cvkatas import Call, assert_array, assert_close, assert_equal, assert_raises, fail
+from cvkatas import Call, assert_array, assert_close, assert_equal, assert_raises, assert_returns, fail
 
 INF = float("inf")
 
@@ -77,8 +77,7 @@ def check(impl, points, gt, gt_labels, ranges, counts, radius=None, strides=None
     """Run fcos_targets, check the output's form, and compare with the brute force."""
     __tracebackhide__ = True
     call = Call(impl.fcos_targets, points, gt, gt_labels, ranges, counts, radius, strides)
-    if not (isinstance(call.out, tuple) and len(call.out) == 3):
-        fail("fcos_targets must return a tuple (labels, ltrb, centerness)", call=call, got=repr(call.out)[:200])
+    assert_returns(call, "labels", "ltrb", "centerness")
     labels, ltrb, ctr = call.out
     p = len(points)
     assert_array(labels, dtype=np.int64, shape=(p,), call=call, what="labels")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from cvkatas import Call, assert_array, assert_close, assert_equal, assert_raises, fail
+from cvkatas import Call, assert_array, assert_close, assert_equal, assert_raises, assert_returns, fail
 from cvkatas.data import SeededRng
 
 
@@ -109,8 +109,7 @@ def test_cutout_bad_input(impl):
 def check_cutmix(impl, a, la, b, lb, seed, alpha=1.0):
     __tracebackhide__ = True
     call = Call(impl.cutmix, a, la, b, lb, SeededRng(seed), alpha=alpha)
-    if not (isinstance(call.out, tuple) and len(call.out) == 2):
-        fail("cutmix must return a tuple (image, label)", call=call, got=repr(call.out)[:200])
+    assert_returns(call, "image", "label")
     out, label = call.out
     assert_array(out, dtype=a.dtype, shape=a.shape, call=call, what="image")
     assert_array(label, dtype=np.float64, shape=np.shape(la), call=call, what="label")
@@ -185,8 +184,7 @@ def test_cutmix_bad_input(impl):
 def check_mixup(impl, a, la, b, lb, seed, alpha=1.0):
     __tracebackhide__ = True
     call = Call(impl.mixup, a, la, b, lb, SeededRng(seed), alpha=alpha)
-    if not (isinstance(call.out, tuple) and len(call.out) == 2):
-        fail("mixup must return a tuple (image, label)", call=call, got=repr(call.out)[:200])
+    assert_returns(call, "image", "label")
     out, label = call.out
     assert_array(out, dtype=a.dtype, shape=a.shape, call=call, what="image")
     assert_array(label, dtype=np.float64, shape=np.shape(la), call=call, what="label")

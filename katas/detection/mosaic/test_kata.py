@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from cvkatas import Call, assert_array, assert_close, assert_equal, assert_raises, fail
+from cvkatas import Call, assert_array, assert_close, assert_equal, assert_raises, assert_returns, fail
 from cvkatas.data import SeededRng
 
 CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")
@@ -65,8 +65,7 @@ def check(impl, images, boxes_list, labels_list, s, rng=None, fill=114, center=N
     """Run mosaic, check the form, and compare canvas, boxes and labels with the oracle."""
     __tracebackhide__ = True
     call = Call(impl.mosaic, images, boxes_list, labels_list, s, rng, fill=fill, center=center)
-    if not (isinstance(call.out, tuple) and len(call.out) == 3):
-        fail("mosaic must return a tuple (canvas, boxes, labels)", call=call, got=repr(call.out)[:200])
+    assert_returns(call, "canvas", "boxes", "labels")
     canvas, boxes, labels = call.out
     xc, yc = center if center is not None else stated_centre(rng.seed, s)
     exp_canvas, exp_boxes, exp_labels, story = oracle(images, boxes_list, labels_list, s, xc, yc, fill)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from cvkatas import Call, assert_array, assert_close, assert_equal, assert_raises, fail
+from cvkatas import Call, assert_array, assert_close, assert_equal, assert_raises, assert_returns, fail
 from cvkatas.oracles import iou_matrix
 
 # ---------------------------------------------------------------- the definition, one gt and one anchor at a time
@@ -66,8 +66,7 @@ def check(impl, cost, ious, mask=None, n_candidate_k=10):
     """Run simota_assign, check the output's form, and compare with the brute force."""
     __tracebackhide__ = True
     call = Call(impl.simota_assign, cost, ious, mask, n_candidate_k)
-    if not (isinstance(call.out, tuple) and len(call.out) == 2):
-        fail("simota_assign must return a tuple (assigned_gt, assigned_iou)", call=call, got=repr(call.out)[:200])
+    assert_returns(call, "assigned_gt", "assigned_iou")
     assigned, iou = call.out
     a = np.shape(cost)[1]
     assert_array(assigned, dtype=np.int64, shape=(a,), call=call, what="assigned_gt")

@@ -8,7 +8,7 @@ import copy
 import numpy as np
 import pytest
 
-from cvkatas import Call, assert_array, assert_close, assert_raises, fail
+from cvkatas import Call, assert_array, assert_close, assert_raises, assert_returns, fail
 from cvkatas.oracles import pair_iou
 
 TOL = {"rtol": 1e-12, "atol": 1e-12}  # ratios of counts: only rounding differs
@@ -124,8 +124,7 @@ def check_eval(impl, detections, ground_truths, thr=0.5, use_07_metric=False, *,
     if changed:
         fail(f"eval_detections modified its input `ground_truths` ({changed}); inputs must be left as they were",
              call=call, why="keep the 'already matched' flags in arrays of your own")
-    if not (isinstance(call.out, tuple) and len(call.out) == 3):
-        fail("eval_detections must return a tuple (recall, precision, ap)", call=call, got=repr(call.out)[:200])
+    assert_returns(call, "recall", "precision", "ap")
     recall, precision, ap = call.out
     e_rec, e_prec, labels = expected_curve(detections, ground_truths, thr)
     why = why or explain(detections, labels)
