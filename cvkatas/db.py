@@ -8,7 +8,9 @@ everything recorded before the kill."""
 from __future__ import annotations
 
 import os
+import random
 import sqlite3
+import time
 from contextlib import closing
 from datetime import datetime
 from pathlib import Path
@@ -63,9 +65,18 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
         self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA busy_timeout=60000")
-        self.conn.executescript(SCHEMA)
+        # Switching a new file to WAL can answer "database is locked" without waiting for the busy
+        # timeout when two runs create it at the same moment: retry for a while instead of giving up.
+        for attempt in range(100):
+            try:
+                self.conn.execute("PRAGMA busy_timeout=60000")
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.executescript(SCHEMA)
+                break
+            except sqlite3.OperationalError:
+                if attempt == 99:
+                    raise
+                time.sleep(0.05 + random.random() * 0.1)
 
     def tx(self):
         return _Transaction(self.conn)
