@@ -89,6 +89,20 @@ class Kata:
     def max_ratio(self) -> float | None:
         return self.meta.get("speed", {}).get("max_ratio")
 
+    def mistake_fails(self, mistake_id: str) -> list[str] | None:
+        """The convention and contract tests a *convention miss* must fail (its `fails` in kata.toml),
+        or None for a *defect*, which must fail at least one correctness test."""
+        for m in self.meta.get("mistakes", []):
+            if isinstance(m, dict) and m.get("id") == mistake_id:
+                return list(m["fails"]) if "fails" in m else None
+        return None
+
+    @property
+    def canonical(self) -> dict[str, dict]:
+        """Variants written in the style of a canonical implementation: id -> {text, fails}."""
+        return {c["id"]: {"text": c.get("text", ""), "fails": list(c.get("fails", []))}
+                for c in self.meta.get("canonical", []) if isinstance(c, dict) and c.get("id")}
+
     def problems(self) -> list[str]:
         """What is missing or malformed in the metadata (empty when complete)."""
         if "_error" in self.meta:
@@ -113,6 +127,13 @@ class Kata:
         for i, m in enumerate(self.meta.get("mistakes", [])):
             if not (isinstance(m, dict) and m.get("id") and m.get("text")):
                 out.append(f"metadata: mistakes[{i}] needs an `id` and a `text`")
+        for i, m in enumerate(self.meta.get("mistakes", []) + self.meta.get("canonical", [])):
+            fails = m.get("fails") if isinstance(m, dict) else None
+            if fails is not None and not (isinstance(fails, list) and all(isinstance(f, str) for f in fails)):
+                out.append(f"metadata: `fails` of `{m.get('id')}` must be a list of test names")
+        for i, c in enumerate(self.meta.get("canonical", [])):
+            if not (isinstance(c, dict) and c.get("id") and c.get("text")):
+                out.append(f"metadata: canonical[{i}] needs an `id` and a `text`")
         speed = self.meta.get("speed")
         if speed is not None and not isinstance(speed.get("max_ratio"), (int, float)):
             out.append("metadata: [speed] needs a numeric `max_ratio`")

@@ -85,17 +85,18 @@ def load(package: str, kata: Kata) -> Implementation:
 
 
 def variants(kata: Kata) -> dict[str, Implementation]:
-    """The reference plus its known-wrong (``wrong:ID``) and slow-but-correct (``slow:ID``) variants.
+    """The reference plus its known-wrong (``wrong:ID``), slow-but-correct (``slow:ID``) and
+    canonical-style (``canonical:ID``) variants.
 
-    They live beside the reference in ``solutions/<track>/<name>_variants.py`` as two dicts,
-    ``WRONG`` and ``SLOW``, mapping a variant id to the public names it replaces.
+    They live beside the reference in ``solutions/<track>/<name>_variants.py`` as three dicts,
+    ``WRONG``, ``SLOW`` and ``CANONICAL``, mapping a variant id to the public names it replaces.
     """
     ref = load(REFERENCE, kata)
     out = {"reference": ref}
     if not kata.variants_file.exists():
         return out
     module = importlib.import_module(f"{REFERENCE}.{kata.module}_variants")
-    for kind in ("WRONG", "SLOW"):
+    for kind in ("WRONG", "SLOW", "CANONICAL"):
         for vid, overrides in getattr(module, kind, {}).items():
             unknown = set(overrides) - set(kata.api)
             if unknown:

@@ -19,9 +19,7 @@ from pathlib import Path
 
 from . import catalog, db
 from . import impl as impl_mod
-from .plugin import kata_status
-
-STATUSES = ("not started", "failing", "too slow", "timed out", "solved")
+from .verdict import STATUSES, kata_status
 
 
 class CommandError(Exception):

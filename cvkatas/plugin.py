@@ -12,9 +12,9 @@ import pytest
 from . import catalog, db
 from . import impl as impl_mod
 from .speed import TooSlow, measure
+from .verdict import (CORRECTNESS, FAILED, NOT_STARTED, PERF, TIMED_OUT, TOO_SLOW, group_of, kata_status,
+                      summary_line)
 
-# Categories a failed test falls into; a kata's status is derived from them (see `kata_status`).
-NOT_STARTED, FAILED, TOO_SLOW, TIMED_OUT = "not started", "failing", "too slow", "timed out"
 TIMEOUT_PREFIX = "Timeout (>"
 
 
@@ -35,7 +35,7 @@ def pytest_configure(config):
         raise pytest.UsageError(str(exc)) from None
     config._cvk_results = []
     config._cvk_store = config._cvk_run = None
-    config._cvk_partial = set()
+    config._cvk_partial = defaultdict(set)  # kata id -> groups some of whose tests were deselected
     config._cvk_caught = set()  # verify: (kata, wrong answer) pairs a test has failed already
     if not config.getoption("--cvk-verify") and db.path() is not None:
         try:
@@ -59,7 +59,15 @@ def pytest_deselected(items):
     for item in items:
         kata = catalog.kata_for_path(item.path)
         if kata is not None:
-            item.config._cvk_partial.add(kata.id)
+            item.config._cvk_partial[kata.id].add(group_of(item)[0])
+
+
+def missing_groups(config, kata_id: str) -> set:
+    """Groups of this kata some of whose tests this run left out ({"?"}: a test id was selected)."""
+    out = set(config._cvk_partial.get(kata_id, ()))
+    if any("::" in a for a in config.args):
+        out.add("?")
+    return out
 
 
 def pytest_unconfigure(config):
@@ -69,7 +77,7 @@ def pytest_unconfigure(config):
 
 
 def _labels(kata: catalog.Kata) -> list[str]:
-    """verify mode: the stub, the reference and every variant of the kata."""
+    """verify mode: the stub, the reference and every variant (wrong, slow, canonical) of the kata."""
     return ["stub", *impl_mod.variants(kata)]
 
 
@@ -111,8 +119,8 @@ def impl(request, kata):
     elif label == "stub":
         package = impl_mod.DEFAULT
     else:
-        if label.startswith("wrong:") and request.node.get_closest_marker("perf"):
-            pytest.skip("verify judges wrong answers on the correctness tests")
+        if label.startswith(("wrong:", "canonical:")) and request.node.get_closest_marker("perf"):
+            pytest.skip("verify judges wrong and canonical-style answers on the non-speed tests")
         if (kata.id, label) in request.config._cvk_caught:
             pytest.skip("verify: this wrong answer is caught already")
         return impl_mod.variants(kata)[label]
@@ -165,6 +173,7 @@ def speed(request, kata):
         sync = _cuda_sync(args, kwargs)
         result = measure(candidate, reference, args, kwargs, max_ratio=limit, sync=sync)
         request.node.user_properties.append(("speed_ratio", round(result.ratio, 4)))
+        request.node.user_properties.append(("max_ratio", limit))
         if not result.passed:
             stopped = " (stopped early: hopeless)" if result.stopped_early else ""
             raise TooSlow(f"too slow{stopped}: {result.describe()}")
@@ -287,22 +296,27 @@ def pytest_runtest_protocol(item, nextitem):
     message = failed[0].longreprtext if failed else (skipped[0].longreprtext if skipped else "")
     props = dict(item.user_properties)
     label = _param(item, "impl")
+    group, name = group_of(item)
     record = {
         "nodeid": item.nodeid,
         "test": item.originalname if hasattr(item, "originalname") else item.name,
         "kata": kata.id,
         "impl": label or item.config._cvk_package,
         "device": _param(item, "device"),
-        "perf": item.get_closest_marker("perf") is not None,
+        "perf": group == PERF,
+        "group": group,
+        "name": name,
         "outcome": outcome,
         "category": category,
         "speed_ratio": props.get("speed_ratio"),
+        "max_ratio": props.get("max_ratio"),
         "message": message,
     }
     config = item.config
     config._cvk_results.append(record)
-    if outcome == "failed" and record["impl"].startswith("wrong:"):
-        config._cvk_caught.add((kata.id, record["impl"]))
+    if outcome == "failed" and group == CORRECTNESS and record["impl"].startswith("wrong:") \
+            and kata.mistake_fails(record["impl"][6:]) is None:
+        config._cvk_caught.add((kata.id, record["impl"]))  # a defect: verify needs one failure only
     if config._cvk_store is not None:
         config._cvk_store.add_result(config._cvk_run, record)
         if nextitem is None or getattr(nextitem, "_cvk_kata", None) != kata:
@@ -313,11 +327,11 @@ def _record_attempt(config, kata):
     """A kata's tests are done: store its status now, so a run killed later keeps it."""
     rs = [r for r in config._cvk_results if r["kata"] == kata.id]
     ratios = [r["speed_ratio"] for r in rs if r["speed_ratio"] is not None]
-    complete = kata.id not in config._cvk_partial and not any("::" in a for a in config.args)
+    missing = missing_groups(config, kata.id)
     config._cvk_store.add_attempt(
-        config._cvk_run, kata.id, config._cvk_package, kata_status(rs),
+        config._cvk_run, kata.id, config._cvk_package, kata_status(rs, missing),
         passed=sum(r["outcome"] == "passed" for r in rs), ran=sum(r["outcome"] != "skipped" for r in rs),
-        complete=complete, speed_ratio=max(ratios) if ratios else None,
+        complete=not missing, speed_ratio=max(ratios) if ratios else None,
         devices=",".join(sorted({r["device"] or "cpu" for r in rs if r["outcome"] == "passed"})))
 
 
@@ -327,24 +341,6 @@ def pytest_report_teststatus(report, config):
         letter = {NOT_STARTED: "n", TOO_SLOW: "s", TIMED_OUT: "t"}[report.cvk_category]
         return "failed", letter, word
     return None
-
-
-def kata_status(results: list[dict]) -> str:
-    """One kata's status from its tests' results: not started / failing / too slow / timed out / solved."""
-    ran = [r for r in results if r["outcome"] != "skipped"]
-    failed = [r for r in ran if r["outcome"] == "failed"]
-    if not ran:
-        return "skipped"
-    if not failed:
-        return "solved"
-    cats = {r["category"] for r in failed}
-    if cats == {NOT_STARTED}:
-        return NOT_STARTED
-    if TIMED_OUT in cats:
-        return TIMED_OUT
-    if cats == {TOO_SLOW}:
-        return TOO_SLOW
-    return FAILED
 
 
 def pytest_terminal_summary(terminalreporter, config):
@@ -357,11 +353,8 @@ def pytest_terminal_summary(terminalreporter, config):
     tr = terminalreporter
     tr.section(f"CV Katas: --impl={config._cvk_package}")
     for kid, rs in by_kata.items():
-        passed = sum(r["outcome"] == "passed" for r in rs)
-        ran = sum(r["outcome"] != "skipped" for r in rs)
-        ratios = [r["speed_ratio"] for r in rs if r["speed_ratio"] is not None]
-        speed = f", speed {max(ratios):.2f}x the reference" if ratios else ""
-        tr.write_line(f"  {kid:<32} {kata_status(rs):<12} {passed}/{ran} tests passed{speed}")
+        missing = missing_groups(config, kid)
+        tr.write_line(f"  {kid:<30} {kata_status(rs, missing):<14} {summary_line(rs, missing)}")
 
 
 def pytest_sessionfinish(session, exitstatus):

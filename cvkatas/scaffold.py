@@ -28,17 +28,33 @@ def {name}(x: np.ndarray) -> np.ndarray:
     raise NotImplementedError("{name}")
 '''
 
-TESTS = '''"""Tests for {track}/{name}. Run: pytest katas/{track}/{name}"""
+TESTS = '''"""Tests for {track}/{name}. Run: pytest katas/{track}/{name}
+
+Groups (CONTRIBUTING.md): correctness (no marker), one `convention` test per documented convention,
+`contract` for each documented error, `perf` for speed. Random inputs are drawn so that no
+convention decides them."""
 
 import numpy as np
+import pytest
 
-from cvkatas import Call, assert_close
+from cvkatas import Call, assert_close, assert_raises
 
 
 def test_by_hand(impl):
     x = np.array([1.0, 2.0, 3.0])
     call = Call(impl.{name}, x)
     assert_close(call.out, x * np.nan, call=call, why="TODO: replace with a case checked on paper")
+
+
+@pytest.mark.convention("TODO: name the convention in a few words")
+def test_convention(impl):
+    call = Call(impl.{name}, np.array([1.0]))
+    assert_close(call.out, np.array([np.nan]), call=call, why="TODO: a hand case only this convention decides")
+
+
+@pytest.mark.contract("TODO: bad input: ValueError")
+def test_bad_input_raises(impl):
+    assert_raises(ValueError, impl.{name}, np.zeros((2, 2)), why="TODO: an input that passes silently without the check")
 '''
 
 META = '''title = "TODO"
@@ -52,9 +68,16 @@ api = ["{name}"]
 hints = ["TODO gentle hint", "TODO explicit hint"]
 follow_ups = ["TODO"]
 
+# A mistake without `fails` is a defect (must fail a correctness test); with `fails` it is a
+# convention miss (must fail exactly those convention/contract tests and nothing else).
 [[mistakes]]
 id = "TODO"
 text = "TODO: a classic mistake; its wrong answer lives in solutions/{track}/{name}_variants.py"
+
+[[canonical]]
+id = "TODO"
+text = "TODO: an answer written in the style of the canonical implementation the statement names"
+fails = []
 '''
 
 REFERENCE = '''"""TODO: one line on the reference."""
@@ -69,6 +92,7 @@ def {name}(x: np.ndarray) -> np.ndarray:
 VARIANTS = '''"""Known-wrong (and slow-but-correct) answers to {track}/{name}; verify proves the tests catch each."""
 
 WRONG = {{}}  # mistake id (as in kata.toml) -> {{public name: function}}; at least three
+CANONICAL = {{}}  # canonical id (as in kata.toml) -> {{public name: function}}; at least one
 SLOW = {{}}  # only for a kata with a [speed] limit in kata.toml
 '''
 

@@ -16,7 +16,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from . import catalog
+from . import catalog, verdict
 from . import impl as impl_mod
 
 
@@ -25,12 +25,16 @@ class Row:
     kata: catalog.Kata
     problems: list = field(default_factory=list)
     tests: int = 0
+    groups: str = "-"  # correctness/convention/contract/perf test counts
     stub: str = "-"
     reference: str = "-"
-    wrong: str = "-"
+    wrong: str = "-"  # defects caught
+    conv: str = "-"  # convention misses proven nearly solved
+    canonical: str = "-"  # canonical-style variants ending as declared
     slow: str = "-"
     devices: str = "-"
     seconds: float = 0.0
+    verdicts: list = field(default_factory=list)
 
 
 def _api_signature(obj) -> str:
@@ -74,6 +78,9 @@ def static_checks(kata: catalog.Kata) -> list[str]:
             out.append(f"stub `{name}` has no docstring: the docstring is the statement")
     variants = importlib.import_module(f"{impl_mod.REFERENCE}.{kata.module}_variants")
     wrong, slow = getattr(variants, "WRONG", {}), getattr(variants, "SLOW", {})
+    canonical = getattr(variants, "CANONICAL", {})
+    if set(canonical) != set(kata.canonical):
+        out.append(f"kata.toml canonical {sorted(kata.canonical)} and CANONICAL variants {sorted(canonical)} differ")
     mistakes = {m.get("id") for m in kata.meta.get("mistakes", []) if isinstance(m, dict)}
     if len(wrong) < 3:
         out.append(f"only {len(wrong)} wrong answer(s); KATA_STANDARD.md asks for at least three")
@@ -105,6 +112,11 @@ def judge(row: Row, results: list[dict], cuda: bool) -> None:
         by_impl[r["impl"]].append(r)
     ref = by_impl.get("reference", [])
     row.tests = len(ref)
+    counts = defaultdict(int)
+    for r in ref:
+        counts[r.get("group", "correctness")] += 1
+    row.groups = "/".join(str(counts[g]) for g in verdict.GROUPS)
+    group_of_test = {r["test"]: r.get("group", "correctness") for r in ref}
     if not ref:
         row.problems.append("no test ran against the reference")
         return
@@ -140,12 +152,31 @@ def judge(row: Row, results: list[dict], cuda: bool) -> None:
         if not cuda:
             row.devices += " (cuda: no GPU here, skipped)"
 
-    wrong = [k for k in by_impl if k.startswith("wrong:")]
-    caught = [k for k in wrong if any(r["outcome"] == "failed" for r in by_impl[k])]
-    row.wrong = f"{len(caught)}/{len(wrong)}"
-    for k in wrong:
+    defects, misses = [], []
+    for k in (k for k in by_impl if k.startswith("wrong:")):
+        (misses if kata.mistake_fails(k[6:]) is not None else defects).append(k)
+    caught = [k for k in defects if any(r["outcome"] == "failed" and r.get("group") == "correctness"
+                                        for r in by_impl[k])]
+    row.wrong = f"{len(caught)}/{len(defects)}"
+    for k in defects:
         if k not in caught:
-            row.problems.append(f"wrong answer `{k[6:]}` passes every test")
+            others = sorted({r["test"] for r in by_impl[k] if r["outcome"] == "failed"})
+            hint = (f"; it fails only {', '.join(others)}: declare it a convention miss (`fails`) or add a "
+                    "correctness test") if others else ""
+            row.problems.append(f"defect `{k[6:]}` passes every correctness test{hint}")
+    proven = 0
+    for k in misses:
+        proven += _expect_exactly(row, f"convention miss `{k[6:]}`", by_impl[k], kata.mistake_fails(k[6:]),
+                                  group_of_test, require=True)
+    row.conv = f"{proven}/{len(misses)}"
+    canon = [k for k in by_impl if k.startswith("canonical:")]
+    good = 0
+    for k in canon:
+        good += _expect_exactly(row, f"canonical-style `{k[10:]}`", by_impl[k],
+                                kata.canonical.get(k[10:], {}).get("fails", []), group_of_test, require=False)
+    row.canonical = f"{good}/{len(canon)}"
+    for k in misses + canon:
+        row.verdicts.append(f"{k}: {verdict.kata_status([r for r in by_impl[k] if not r['perf']])}")
 
     slow = [k for k in by_impl if k.startswith("slow:")]
     rejected = 0
@@ -171,6 +202,29 @@ def judge(row: Row, results: list[dict], cuda: bool) -> None:
             if hit:
                 row.problems.append(f"reference source shown in the output of {r['nodeid']}: {hit!r}")
                 break
+
+
+def _expect_exactly(row, what, rs, fails, group_of_test, require) -> bool:
+    """A convention miss (or a canonical-style variant) must fail exactly its declared convention and
+    contract tests, and pass every correctness test: it ends *nearly solved* (or *solved*)."""
+    fails = set(fails or [])
+    ok = True
+    for name in sorted(fails):
+        if group_of_test.get(name) not in ("convention", "contract"):
+            row.problems.append(f"{what} declares `{name}`, which is not a convention or contract test")
+            ok = False
+    failed = {r["test"] for r in rs if r["outcome"] == "failed" and not r["perf"]}
+    for name in sorted(failed - fails):
+        where = group_of_test.get(name, "?")
+        row.problems.append(f"{what} fails {where} test {name}, which it does not declare")
+        ok = False
+    for name in sorted(fails - failed):
+        row.problems.append(f"{what} passes {name}, which it declares it fails")
+        ok = False
+    if require and not fails:
+        row.problems.append(f"{what}: a convention miss must name the convention tests it fails")
+        ok = False
+    return ok
 
 
 def run_pytest(katas, results_path, log_path) -> int:
@@ -239,17 +293,24 @@ def main(argv: list[str]) -> int:
 
 
 def print_summary(rows, elapsed, cuda, log_path):
-    head = ("kata", "tests", "stub fails", "reference", "wrong caught", "slow rejected", "devices", "verdict")
+    head = ("kata", "tests", "corr/conv/contr/perf", "stub fails", "reference", "defects caught",
+            "conv. misses", "canonical", "slow rejected", "devices", "verdict")
     table = [head]
     for r in rows:
-        verdict = "ok" if not r.problems else ("INCOMPLETE" if r.reference == "-" else "FAIL")
-        table.append((r.kata.id, str(r.tests), r.stub, r.reference, r.wrong, r.slow, r.devices, verdict))
+        word = "ok" if not r.problems else ("INCOMPLETE" if r.reference == "-" else "FAIL")
+        table.append((r.kata.id, str(r.tests), r.groups, r.stub, r.reference, r.wrong, r.conv, r.canonical,
+                      r.slow, r.devices, word))
     widths = [max(len(row[i]) for row in table) for i in range(len(head))]
     print()
     for i, row in enumerate(table):
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
         if i == 0:
             print("  ".join("-" * w for w in widths))
+    shown = [r for r in rows if r.verdicts]
+    if shown:
+        print("\nconvention misses and canonical-style variants, as a learner would see them:")
+        for r in shown:
+            print(f"  {r.kata.id}: " + "; ".join(v.split(":", 1)[1] for v in r.verdicts))
     bad = [r for r in rows if r.problems]
     for r in bad:
         print(f"\n{r.kata.id}:")

@@ -60,8 +60,9 @@ def test_two_concurrent_test_runs_both_recorded(env):
     procs = [subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL) for _ in range(2)]
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
     per_run = rows(env, "SELECT COUNT(*) FROM results WHERE outcome = 'passed' GROUP BY run_id")
-    assert per_run == [(24,), (24,)]
-    assert rows(env, "SELECT status FROM attempts") == [("solved",), ("solved",)]
+    assert len(per_run) == 2 and per_run[0] == per_run[1] and per_run[0][0] >= 20
+    # `-m "not perf"` left the speed test out: never *solved*, but *correct so far*
+    assert rows(env, "SELECT status FROM attempts") == [("correct so far",), ("correct so far",)]
 
 
 def test_a_killed_run_keeps_what_it_recorded(env, tmp_path):
@@ -80,7 +81,7 @@ def test_a_killed_run_keeps_what_it_recorded(env, tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     recorded = rows(env, "SELECT COUNT(*) FROM results")[0][0]
-    assert 3 <= recorded < 25
+    assert 3 <= recorded < 27
     assert db.integrity_ok(Path(env[db.ENV_VAR]))
     assert rows(env, "SELECT COUNT(*) FROM results WHERE outcome != 'failed'")[0][0] == recorded
 

@@ -4,10 +4,11 @@ catch every one. Never shown to learners."""
 import numpy as np
 
 
-def _mutant(*, ge=False, reverse=False, plus_one=0.0, clamp=True, guard=True, sort_out=False, mutate=False):
+def _mutant(*, ge=False, reverse=False, plus_one=0.0, clamp=True, guard=True, sort_out=False, mutate=False,
+            check=True, as_list=False):
     def nms(boxes, scores, iou_threshold):
         b = np.asarray(boxes, dtype=np.float64)
-        if b.ndim != 2 or b.shape[1] != 4 or np.shape(scores) != (len(b),):
+        if check and (b.ndim != 2 or b.shape[1] != 4 or np.shape(scores) != (len(b),)):
             raise ValueError("bad shapes")
         x1, y1, x2, y2 = b.T
         areas = (x2 - x1 + plus_one) * (y2 - y1 + plus_one)
@@ -30,9 +31,30 @@ def _mutant(*, ge=False, reverse=False, plus_one=0.0, clamp=True, guard=True, so
             if mutate:
                 scores[rest[drop]] = 0
             order = rest[~drop]
+        if as_list:
+            return [int(i) for i in keep]
         return np.array(sorted(keep) if sort_out else keep, dtype=np.int64)
 
     return nms
+
+
+def py_cpu_nms_style(boxes, scores, iou_threshold):
+    """Written in the style of py-faster-rcnn's py_cpu_nms (inclusive pixels, reversed argsort)."""
+    x1, y1, x2, y2 = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
+    areas = (x2 - x1 + 1) * (y2 - y1 + 1)
+    order = scores.argsort()[::-1]
+    keep = []
+    while order.size > 0:
+        i = order[0]
+        keep.append(i)
+        xx1 = np.maximum(x1[i], x1[order[1:]])
+        yy1 = np.maximum(y1[i], y1[order[1:]])
+        xx2 = np.minimum(x2[i], x2[order[1:]])
+        yy2 = np.minimum(y2[i], y2[order[1:]])
+        inter = np.maximum(0.0, xx2 - xx1 + 1) * np.maximum(0.0, yy2 - yy1 + 1)
+        ovr = inter / (areas[i] + areas[order[1:]] - inter)
+        order = order[np.where(ovr <= iou_threshold)[0] + 1]
+    return keep
 
 
 def python_loop(boxes, scores, iou_threshold):
@@ -63,5 +85,8 @@ WRONG = {
     "unguarded_union": {"nms": _mutant(guard=False)},
     "sorted_indices": {"nms": _mutant(sort_out=True)},
     "mutates_scores": {"nms": _mutant(mutate=True)},
+    "no_shape_check": {"nms": _mutant(check=False)},
+    "returns_list": {"nms": _mutant(as_list=True)},
 }
+CANONICAL = {"py_cpu_nms": {"nms": py_cpu_nms_style}}
 SLOW = {"python_loop": {"nms": python_loop}}

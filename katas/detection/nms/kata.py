@@ -35,6 +35,12 @@ def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float) -> np.ndarr
         - ``boxes`` and ``scores`` must not be modified.
         - Bad shapes (boxes not (N, 4), scores not (N,)) raise ``ValueError``.
 
+    Canonical code: ``torchvision.ops.nms`` follows this statement (continuous coordinates, drop at
+    IoU > threshold, kept indices by descending score), but leaves the order of equal scores
+    unspecified. py-faster-rcnn's ``py_cpu_nms`` differs in three conventions, each a test of its
+    own: ``+ 1`` pixel widths, ``argsort()[::-1]`` (equal scores higher index first), and a Python
+    list returned instead of an int64 array; it also checks no shapes.
+
     Speed: vectorise the overlap computation over the remaining boxes (O(N * K) work for K kept
     boxes, no Python loop over pairs). 5000 boxes must run within the ratio to the reference that
     ``kata.toml`` gives under [speed].
