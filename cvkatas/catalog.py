@@ -127,7 +127,7 @@ class Kata:
         for i, m in enumerate(self.meta.get("mistakes", [])):
             if not (isinstance(m, dict) and m.get("id") and m.get("text")):
                 out.append(f"metadata: mistakes[{i}] needs an `id` and a `text`")
-        for i, m in enumerate(self.meta.get("mistakes", []) + self.meta.get("canonical", [])):
+        for m in self.meta.get("mistakes", []) + self.meta.get("canonical", []):
             fails = m.get("fails") if isinstance(m, dict) else None
             if fails is not None and not (isinstance(fails, list) and all(isinstance(f, str) for f in fails)):
                 out.append(f"metadata: `fails` of `{m.get('id')}` must be a list of test names")

@@ -12,8 +12,7 @@ import pytest
 from . import catalog, db
 from . import impl as impl_mod
 from .speed import TooSlow, measure
-from .verdict import (CORRECTNESS, FAILED, NOT_STARTED, PERF, TIMED_OUT, TOO_SLOW, group_of, kata_status,
-                      summary_line)
+from .verdict import CORRECTNESS, FAILED, NOT_STARTED, PERF, TIMED_OUT, TOO_SLOW, group_of, kata_status, summary_line
 
 TIMEOUT_PREFIX = "Timeout (>"
 

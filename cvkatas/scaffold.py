@@ -54,7 +54,8 @@ def test_convention(impl):
 
 @pytest.mark.contract("TODO: bad input: ValueError")
 def test_bad_input_raises(impl):
-    assert_raises(ValueError, impl.{name}, np.zeros((2, 2)), why="TODO: an input that passes silently without the check")
+    assert_raises(ValueError, impl.{name}, np.zeros((2, 2)),
+                  why="TODO: an input that passes silently without the check")
 '''
 
 META = '''title = "TODO"
