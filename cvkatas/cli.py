@@ -5,10 +5,11 @@ A user mistake prints one line and the usage, never a traceback."""
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 
-from . import catalog, learner
+from . import catalog, db, learner
 
 
 class UsageError(Exception):
@@ -161,6 +162,12 @@ def main(argv: list[str]) -> int:
         return 2
     try:
         return COMMANDS[argv[0]](list(argv[1:]))
-    except (UsageError, catalog.UnknownKata, learner.CommandError) as exc:
+    except (UsageError, catalog.UnknownKata, learner.CommandError, db.HistoryError) as exc:
         print(f"cvkatas {argv[0]}: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `... | head`: the reader has gone; say nothing more
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (so the interpreter's own flush is quiet)
+        except OSError:
+            pass
+        return 0

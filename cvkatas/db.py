@@ -55,6 +55,10 @@ def state_dir() -> Path:
     return where.parent if where is not None else catalog.ROOT / ".cvkatas"
 
 
+class HistoryError(Exception):
+    """The history database cannot be used; the message is one line saying what to do."""
+
+
 class Store:
     """A connection to the history database; each method commits before it returns."""
 
@@ -62,8 +66,12 @@ class Store:
         self.path = Path(where) if where else path()
         if self.path is None:
             raise ValueError(f"recording is off ({ENV_VAR}=off)")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise HistoryError(f"cannot open the history database {self.path} ({exc}); "
+                               f"set {ENV_VAR}=off or another path") from None
         self.conn.row_factory = sqlite3.Row
         # Switching a new file to WAL can answer "database is locked" without waiting for the busy
         # timeout when two runs create it at the same moment: retry for a while instead of giving up.
@@ -73,10 +81,22 @@ class Store:
                 self.conn.execute("PRAGMA journal_mode=WAL")
                 self.conn.executescript(SCHEMA)
                 break
-            except sqlite3.OperationalError:
-                if attempt == 99:
-                    raise
-                time.sleep(0.05 + random.random() * 0.1)
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc) and attempt < 99:
+                    time.sleep(0.05 + random.random() * 0.1)
+                    continue
+                self.conn.close()
+                raise HistoryError(self._advice(exc)) from None
+            except sqlite3.DatabaseError as exc:  # not a database at all: garbage bytes
+                self.conn.close()
+                raise HistoryError(self._advice(exc)) from None
+
+    def _advice(self, exc) -> str:
+        if "readonly" in str(exc) or not os.access(self.path, os.W_OK):
+            return (f"the history database {self.path} is read-only ({exc}); make it writable, "
+                    f"or set {ENV_VAR}=off or another path")
+        return (f"the history database {self.path} is damaged ({exc}); move it away (a new one is made) "
+                f"or set {ENV_VAR}=off")
 
     def tx(self):
         return _Transaction(self.conn)

@@ -8,6 +8,7 @@ any importable package with the same layout, or a path to such a package's folde
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -49,8 +50,14 @@ def resolve_package(spec: str | None) -> str:
     spec = spec or os.environ.get(ENV_VAR) or DEFAULT
     if "/" in spec or os.sep in spec or spec.startswith((".", "~")):
         folder = Path(spec).expanduser().resolve()
+        if folder.is_file():
+            raise ImplError(f"--impl={spec}: that is a file; pass the folder of your package (the one holding "
+                            "<track>/<name>.py)")
         if not folder.is_dir():
             raise ImplError(f"--impl={spec}: no such folder")
+        clash = name_clash(folder)
+        if clash:
+            raise ImplError(f"--impl={spec}: {clash}")
         sys.path.insert(0, str(folder.parent))
         spec = folder.name
     if not all(part.isidentifier() for part in spec.split(".")):
@@ -63,6 +70,29 @@ def resolve_package(spec: str | None) -> str:
             f"PYTHONPATH or pass the folder's path"
         ) from None
     return spec
+
+
+RESERVED = ("katas", "solutions", "cvkatas", "tests")
+
+
+def name_clash(folder: Path) -> str | None:
+    """Why a folder cannot serve as a learner's package (its name is the package's name), or None."""
+    from .catalog import ROOT
+
+    name = folder.name
+    if not name.isidentifier():
+        return f"the folder's name `{name}` must be a Python identifier (it becomes the package name)"
+    if name in RESERVED and folder != ROOT / name:
+        return (f"a package named `{name}` would be confused with this project's own `{name}`; "
+                "give your folder another name")
+    if name not in RESERVED:
+        found = importlib.util.find_spec(name) if name not in sys.modules else sys.modules[name].__spec__
+        places = getattr(found, "submodule_search_locations", None) or []
+        origin = getattr(found, "origin", None) or next(iter(places), None)
+        if found is not None and origin and not Path(origin).resolve().is_relative_to(folder):
+            return (f"a package named `{name}` already exists ({origin}); your folder would hide it or be "
+                    "hidden by it: give it another name")
+    return None
 
 
 def load_module(package: str, kata: Kata) -> ModuleType:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import ast
 import importlib.util
-import json
 import os
 import random
 import shutil
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from . import catalog, db
 from . import impl as impl_mod
+from . import results as results_file
 from .verdict import STATUSES, kata_status
 
 
@@ -29,20 +29,42 @@ class CommandError(Exception):
 # -- running tests ------------------------------------------------------------------------------
 
 def run_tests(katas, impl: str | None, quiet=True, extra=()) -> dict[str, list[dict]]:
-    """Run the katas' tests for `impl` (recorded in the history like any run); results per kata."""
-    with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, "results.json")
-        args = [sys.executable, "-m", "pytest", *[str(k.folder) for k in katas], f"--cvk-results={out}",
-                *([f"--impl={impl}"] if impl else []), "-q", *extra]
-        proc = subprocess.run(args, cwd=catalog.ROOT, capture_output=quiet, text=True)
-        if not os.path.exists(out):
+    """Run the katas' tests for `impl` (recorded in the history like any run); results per kata.
+
+    A kata whose code kills the test process (``os._exit``, a segfault) is reported *crashed*, with
+    the test it died in, and the katas after it still run."""
+    by_kata: dict[str, list[dict]] = {k.id: [] for k in katas}
+    todo = list(katas)
+    while todo:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "results.json")
+            args = [sys.executable, "-m", "pytest", *[str(k.folder) for k in todo], f"--cvk-results={out}",
+                    *([f"--impl={impl}"] if impl else []), "-q", *extra]
+            proc = subprocess.run(args, cwd=catalog.ROOT, capture_output=quiet, text=True)
+            records, crashed = results_file.read(out)
+        if records is None:
             tail = (proc.stderr or proc.stdout or "").strip().splitlines()[-1:] if quiet else []
             raise CommandError(f"the tests did not run{': ' + tail[0] if tail else ''}")
-        with open(out) as fh:
-            results = json.load(fh)
-    by_kata: dict[str, list[dict]] = {k.id: [] for k in katas}
-    for r in results:
-        by_kata.setdefault(r["kata"], []).append(r)
+        for r in records:
+            by_kata.setdefault(r["kata"], []).append(r)
+        if crashed is None:
+            break
+        by_kata.setdefault(crashed["kata"], []).append({
+            "nodeid": crashed["started"], "test": crashed["started"].split("::")[-1], "kata": crashed["kata"],
+            "impl": impl or "", "device": None, "perf": False, "group": "correctness", "name": None,
+            "outcome": "failed", "category": "crashed", "speed_ratio": None, "max_ratio": None,
+            "message": f"the test process died during this test (exit status {proc.returncode}): "
+                       "does the code call os._exit or sys.exit, or crash the interpreter?"})
+        store = db.open_store()
+        if store is not None:
+            done = by_kata[crashed["kata"]]
+            store.add_attempt(0, crashed["kata"], package(impl), "crashed",
+                              passed=sum(r["outcome"] == "passed" for r in done), ran=len(done), complete=True,
+                              speed_ratio=None, devices="")
+        print(f"{crashed['kata']}: crashed in {crashed['started']} (the test process died); "
+              "going on with the other katas", file=sys.stderr)
+        ids = [k.id for k in todo]
+        todo = todo[ids.index(crashed["kata"]) + 1:]
     return by_kata
 
 
@@ -103,11 +125,11 @@ def cmd_list(track=None, difficulty=None, tag=None, status=None, impl=None, lang
     store = db.open_store()
     info = summary(store, pkg)
     rows = [k for k in select(track, difficulty, tag) if not status or info[k.id]["status"] == status]
-    print(f"{'kata':<32} {'difficulty':<10} {'min':>4}  {'status':<12} {'tags':<34} title")
+    print(f"{'kata':<32} {'difficulty':<10} {'min':>4}  {'status':<14} {'tags':<34} title")
     for k in rows:
         tags = ", ".join(k.meta.get("tags", []))
         print(f"{k.id:<32} {k.meta.get('difficulty', '?'):<10} {k.meta.get('minutes', 0):>4}  "
-              f"{info[k.id]['status']:<12} "
+              f"{info[k.id]['status']:<14} "
               f"{tags[:34]:<34} {title(k, lang)}")
     print(f"\n{len(rows)} kata(s); status for --impl={pkg}")
     return 0
@@ -128,12 +150,12 @@ def cmd_progress(track=None, impl=None, lang="en", run=True, ids=()):
     for k in katas:
         if k.track != current:
             current = k.track
-            print(f"\n{current}\n  {'kata':<30} {'status':<12} {'tries':>5} {'first solved':<12} {'best speed':>10} "
+            print(f"\n{current}\n  {'kata':<30} {'status':<14} {'tries':>5} {'first solved':<12} {'best speed':>10} "
                   f"{'hints':>5}  title")
         s = info[k.id]
         solved += s["status"] == "solved"
         ratio = f"{s['best_ratio']:.2f}x" if s["best_ratio"] is not None else "-"
-        print(f"  {k.id:<30} {s['status']:<12} {s['attempts']:>5} {s['first_solved'] or '-':<12} {ratio:>10} "
+        print(f"  {k.id:<30} {s['status']:<14} {s['attempts']:>5} {s['first_solved'] or '-':<12} {ratio:>10} "
               f"{s['hints']:>5}  {title(k, lang)}")
     pct = 100 * solved / max(1, len(katas))
     print(f"\nsolved {solved}/{len(katas)} ({pct:.0f}%)")
@@ -227,9 +249,9 @@ def pristine_stub(kata) -> str:
 
 def cmd_workspace(folder, track=None):
     target = Path(folder).expanduser().resolve()
-    if not target.name.isidentifier():
-        raise CommandError(f"the workspace folder's name `{target.name}` must be a Python identifier "
-                           "(it becomes the package name)")
+    clash = impl_mod.name_clash(target)
+    if clash:
+        raise CommandError(f"workspace {target}: {clash}")
     created, kept = [], []
     for kata in select(track):
         dest = target / kata.track / f"{kata.name}.py"

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections import defaultdict
 
 import pytest
+from _pytest.reports import TestReport
 
-from . import catalog, db
+from . import asserts, catalog, db, guard, results
 from . import impl as impl_mod
 from .speed import TooSlow, measure
 from .verdict import CORRECTNESS, FAILED, NOT_STARTED, PERF, TIMED_OUT, TOO_SLOW, group_of, kata_status, summary_line
@@ -33,8 +33,12 @@ def pytest_configure(config):
     except impl_mod.ImplError as exc:
         raise pytest.UsageError(str(exc)) from None
     config._cvk_results = []
+    out = config.getoption("--cvk-results")
+    config._cvk_writer = results.Writer(out) if out else None
     config._cvk_store = config._cvk_run = None
     config._cvk_partial = defaultdict(set)  # kata id -> groups some of whose tests were deselected
+    config._cvk_interrupted = set()  # katas whose run was stopped by Ctrl-C
+    guard.watch_sigint()
     config._cvk_caught = set()  # verify: (kata, wrong answer) pairs a test has failed already
     if not config.getoption("--cvk-verify") and db.path() is not None:
         try:
@@ -42,7 +46,7 @@ def pytest_configure(config):
             config._cvk_run = config._cvk_store.start_run(config._cvk_package, sys.argv)
         except Exception as exc:  # the history is a convenience: never let it stop a test run
             config._cvk_store = None
-            print(f"cvkatas: not recording progress ({db.path()}: {exc})", file=sys.stderr)
+            print(f"cvkatas: not recording progress: {exc}", file=sys.stderr)
 
 
 PERF_TIMEOUT = 60  # seconds; speed tests time two implementations for several rounds
@@ -170,12 +174,30 @@ def speed(request, kata):
         if limit is None:
             pytest.fail(f"{kata.id}: kata.toml has no [speed] max_ratio", pytrace=False)
         sync = _cuda_sync(args, kwargs)
-        result = measure(candidate, reference, args, kwargs, max_ratio=limit, sync=sync)
+        before = [asserts._snapshot(a) for a in (*args, *kwargs.values())]
+
+        def mutated():
+            names = [f"argument {i}" for i in range(len(args))] + [f"`{k}`" for k in kwargs]
+            return [f"{n} ({c})" for n, b, a in zip(names, before, (*args, *kwargs.values()))
+                    if (c := asserts._changed(b, a))]
+
+        try:
+            result = measure(candidate, reference, args, kwargs, max_ratio=limit, sync=sync)
+        except Exception as exc:
+            changed = mutated()
+            if changed:
+                pytest.fail(f"the inputs were modified during the speed rounds: {'; '.join(changed)}. Your code "
+                            f"changes its inputs, so the next call saw different ones and raised "
+                            f"{type(exc).__name__}: {exc}. Inputs must be left as they were.", pytrace=False)
+            raise
+        changed = mutated()
+        if changed:
+            pytest.fail(f"the inputs were modified during the speed rounds: {'; '.join(changed)}; "
+                        "inputs must be left as they were", pytrace=False)
         request.node.user_properties.append(("speed_ratio", round(result.ratio, 4)))
         request.node.user_properties.append(("max_ratio", limit))
         if not result.passed:
-            stopped = " (stopped early: hopeless)" if result.stopped_early else ""
-            raise TooSlow(f"too slow{stopped}: {result.describe()}")
+            raise TooSlow(f"too slow: {result.describe()}")
         return result
 
     return check
@@ -197,6 +219,13 @@ def _scrub(exc, seen) -> None:
     seen.add(id(exc))
     tb, prev = exc.__traceback__, None
     while tb is not None:
+        if tb.tb_lineno is None:  # an alarm that landed on a loop's back-edge: pytest cannot render it
+            if prev is None:
+                exc.__traceback__ = tb.tb_next
+            else:
+                prev.tb_next = tb.tb_next
+            tb = tb.tb_next
+            continue
         if impl_mod.is_reference_path(tb.tb_frame.f_code.co_filename):
             if prev is None:
                 exc.__traceback__ = None
@@ -218,8 +247,31 @@ def _category(excinfo) -> str:
     return FAILED
 
 
-@pytest.hookimpl(hookwrapper=True)
+OUTPUT_CAP = 4000  # characters of a test's captured output shown; a print in a loop must not flood
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_makereport(item, call):
+    """A not-started test gets its one-line report without pytest building (and reading the source
+    for) a full traceback that would be thrown away: most of a stub run's time went there."""
+    if call.when != "call" or call.excinfo is None or _category(call.excinfo) != NOT_STARTED:
+        return None
+    sections = [(f"Captured {key} {when}", content) for when, key, content in item._report_sections]
+    return TestReport(item.nodeid, item.location, dict.fromkeys(item.keywords, 1), "failed",
+                      "not started", "call", sections, call.duration, call.start, call.stop,
+                      user_properties=item.user_properties)
+
+
+def _cap(text: str) -> str:
+    if len(text) <= OUTPUT_CAP:
+        return text
+    cut = len(text) - OUTPUT_CAP
+    return (f"{text[:OUTPUT_CAP // 2]}\n... [{cut} characters of output left out: print less inside loops] ...\n"
+            f"{text[-OUTPUT_CAP // 2:]}")
+
+
+@pytest.hookimpl(hookwrapper=True, trylast=True)
+def pytest_runtest_makereport(item, call):  # noqa: F811 (a second implementation of the same hook)
     category = None
     if call.excinfo is not None and call.when == "call":
         # The reference and its variants are never shown: cut their frames before pytest renders.
@@ -228,6 +280,7 @@ def pytest_runtest_makereport(item, call):
         category = _category(call.excinfo)
     outcome = yield
     report = outcome.get_result()
+    report.sections = [(name, _cap(content)) for name, content in report.sections]
     getattr(item, "_cvk_reports", []).append(report)
     if category is None:
         return
@@ -245,6 +298,32 @@ def pytest_runtest_makereport(item, call):
             f"timed out: the test ran past its per-test limit ({call.excinfo.value}); an endless loop? "
             f"The kata's other tests still run.\n\n{report.longreprtext}"
         )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Put back any global switch the code under test changed (numpy's error state, torch's default
+    dtype, grad mode...), and fail the test that changed it, so no kata's code can change another
+    test's verdict. A KeyboardInterrupt the code raised itself (no Ctrl-C came) is that test's failure."""
+    before = guard.snapshot()
+    try:
+        result = yield
+    except KeyboardInterrupt:
+        guard.restore(before)
+        if guard.sigint_seen():
+            raise
+        raise AssertionError("the code raised KeyboardInterrupt itself (no Ctrl-C was pressed); "
+                             "the run goes on, but this test fails") from None
+    except BaseException:
+        guard.restore(before)
+        raise
+    changed = guard.restore(before)
+    if changed:
+        raise AssertionError(
+            f"the code under test changed global settings: {'; '.join(changed)}. They have been put back "
+            "for the other tests. Change such settings only inside a context manager (np.errstate, "
+            "torch.no_grad) that restores them before returning.")
+    return result
 
 
 AFTER_TIMEOUT = 2  # seconds: the per-test limit for the rest of a kata once one of its tests hung
@@ -280,9 +359,15 @@ def pytest_itemcollected(item):
 def pytest_runtest_protocol(item, nextitem):
     reports = []
     item._cvk_reports = reports
+    writer = item.config._cvk_writer
+    if writer is not None and getattr(item, "_cvk_kata", None) is not None:
+        writer.started(item.nodeid, item._cvk_kata.id)
     yield
     kata = getattr(item, "_cvk_kata", None)
     if kata is None:
+        return
+    if not any(r.failed or r.skipped for r in reports) and not any(r.when == "call" for r in reports):
+        item.config._cvk_interrupted.add(kata.id)  # Ctrl-C: this test never finished; it did not pass
         return
     failed = [r for r in reports if r.failed]
     skipped = [r for r in reports if r.skipped]
@@ -313,13 +398,19 @@ def pytest_runtest_protocol(item, nextitem):
     }
     config = item.config
     config._cvk_results.append(record)
+    if config._cvk_writer is not None:
+        config._cvk_writer.record(record)
     if outcome == "failed" and group == CORRECTNESS and record["impl"].startswith("wrong:") \
             and kata.mistake_fails(record["impl"][6:]) is None:
         config._cvk_caught.add((kata.id, record["impl"]))  # a defect: verify needs one failure only
     if config._cvk_store is not None:
-        config._cvk_store.add_result(config._cvk_run, record)
-        if nextitem is None or getattr(nextitem, "_cvk_kata", None) != kata:
-            _record_attempt(config, kata)
+        try:
+            config._cvk_store.add_result(config._cvk_run, record)
+            if nextitem is None or getattr(nextitem, "_cvk_kata", None) != kata:
+                _record_attempt(config, kata)
+        except Exception as exc:  # disk full, file removed: stop recording, keep testing
+            config._cvk_store = None
+            print(f"\ncvkatas: stopped recording progress ({exc})", file=sys.stderr)
 
 
 def _record_attempt(config, kata):
@@ -344,21 +435,24 @@ def pytest_report_teststatus(report, config):
 
 def pytest_terminal_summary(terminalreporter, config):
     results = config._cvk_results
-    if not results or config.getoption("--cvk-verify"):
+    if not (results or config._cvk_interrupted) or config.getoption("--cvk-verify"):
         return
     by_kata = defaultdict(list)
     for r in results:
         by_kata[r["kata"]].append(r)
+    for kid in config._cvk_interrupted:
+        by_kata.setdefault(kid, [])
     tr = terminalreporter
     tr.section(f"CV Katas: --impl={config._cvk_package}")
     for kid, rs in by_kata.items():
         missing = missing_groups(config, kid)
-        tr.write_line(f"  {kid:<30} {kata_status(rs, missing):<14} {summary_line(rs, missing)}")
+        status = "interrupted" if kid in config._cvk_interrupted else kata_status(rs, missing)
+        tr.write_line(f"  {kid:<30} {status:<14} {summary_line(rs, missing)}")
+    if config._cvk_interrupted:
+        tr.write_line("  the run was interrupted (Ctrl-C): the katas it stopped in are not judged")
 
 
 def pytest_sessionfinish(session, exitstatus):
-    path = session.config.getoption("--cvk-results")
-    if path:
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        with open(path, "w") as fh:
-            json.dump(session.config._cvk_results, fh, indent=1)
+    writer = session.config._cvk_writer
+    if writer is not None:
+        writer.finish(session.config._cvk_results)

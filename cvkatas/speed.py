@@ -38,6 +38,11 @@ class SpeedResult:
 
     def describe(self) -> str:
         rounds = ", ".join(f"{r:.2f}" for r in self.ratios)
+        if self.stopped_early:
+            done = (f"after {len(self.ratios)} timed round(s) [{rounds}]" if self.ratios
+                    else "during its first timed call")
+            return (f"at least {self.ratio:.1f}x the reference's time (limit {self.max_ratio:g}x): stopped {done}, "
+                    f"as it cannot come under the limit; reference {self.reference_s * 1e3:.2f} ms per call")
         return (
             f"median time ratio {self.ratio:.2f}x the reference (limit {self.max_ratio:g}x); "
             f"{len(self.ratios)} round(s) of {self.calls_per_round} call(s): [{rounds}]; "

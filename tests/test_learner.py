@@ -76,8 +76,11 @@ def test_a_killed_run_keeps_what_it_recorded(env, tmp_path):
     deadline = time.time() + 60
     while time.time() < deadline:
         time.sleep(0.2)
-        if Path(env[db.ENV_VAR]).exists() and rows(env, "SELECT COUNT(*) FROM results")[0][0] >= 3:
-            break
+        try:
+            if Path(env[db.ENV_VAR]).exists() and rows(env, "SELECT COUNT(*) FROM results")[0][0] >= 3:
+                break
+        except sqlite3.OperationalError:  # the file exists, its tables not yet
+            continue
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     recorded = rows(env, "SELECT COUNT(*) FROM results")[0][0]

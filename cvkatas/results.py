@@ -1,0 +1,58 @@
+"""The results file a test run writes with ``--cvk-results=PATH``: one record per test.
+
+While the run goes, every test's start and its record are appended to ``PATH.partial`` (JSON
+lines), so a run that dies midway (``os._exit`` in a learner's code, a segfault) still says which
+test it died in; at the end the whole list is written to ``PATH`` as JSON and the partial file goes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+
+class Writer:
+    def __init__(self, path: str):
+        self.path = path
+        os.makedirs(os.path.dirname(os.path.abspath(path)) or ".", exist_ok=True)
+        self.partial = open(path + ".partial", "w")  # noqa: SIM115 (open for the whole run)
+
+    def started(self, nodeid: str, kata: str) -> None:
+        self._line({"started": nodeid, "kata": kata})
+
+    def record(self, record: dict) -> None:
+        self._line(record)
+
+    def _line(self, obj) -> None:
+        self.partial.write(json.dumps(obj) + "\n")
+        self.partial.flush()
+
+    def finish(self, results: list[dict]) -> None:
+        with open(self.path, "w") as fh:
+            json.dump(results, fh, indent=1)
+        self.partial.close()
+        os.remove(self.path + ".partial")
+
+
+def read(path: str) -> tuple[list[dict] | None, dict | None]:
+    """(records, crashed): crashed is ``{"started": nodeid, "kata": id}`` for the test the run died
+    in; records is None when the run left nothing at all."""
+    if os.path.exists(path):
+        with open(path) as fh:
+            return json.load(fh), None
+    partial = path + ".partial"
+    if not os.path.exists(partial):
+        return None, None
+    records, started = [], None
+    with open(partial) as fh:
+        for line in fh:
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                break  # a line cut short by the crash
+            if "started" in obj:
+                started = obj
+            else:
+                records.append(obj)
+                started = None
+    return records, started
