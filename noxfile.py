@@ -20,8 +20,14 @@ def verify(session):
 
 @nox.session(python=False)
 def kata(session):
-    """One kata's tests, speed included: nox -s kata -- detection/nms [--impl PKG]."""
+    """Katas' tests, speed included: nox -s kata -- detection/nms [more ids, a track, a name] [--impl PKG]."""
     _cvkatas(session, "kata")
+
+
+@nox.session(python=False)
+def watch(session):
+    """Re-run a kata's tests every time you save: nox -s watch -- detection/nms [--impl PKG]."""
+    _cvkatas(session, "watch")
 
 
 @nox.session(python=False)

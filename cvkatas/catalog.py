@@ -167,6 +167,27 @@ def get(kata_id: str) -> Kata:
     raise UnknownKata(f"unknown kata `{kata_id}`{hint}")
 
 
+def resolve(specs) -> list[Kata]:
+    """Katas named by ids (`detection/nms`), tracks (`detection`) or bare names where unambiguous
+    (`nms`), in the order given, each once."""
+    out: list[Kata] = []
+    tracks = {k.track for k in all_katas()}
+    for spec in specs:
+        spec = spec.strip().strip("/").removeprefix("katas/")
+        if spec in tracks:
+            found = [k for k in all_katas() if k.track == spec]
+        elif "/" in spec:
+            found = [get(spec)]
+        else:
+            found = [k for k in all_katas() if k.name == spec]
+            if len(found) > 1:
+                raise UnknownKata(f"`{spec}` is ambiguous: {', '.join(k.id for k in found)}")
+            if not found:
+                found = [get(spec)]  # raises, with the nearest ids
+        out += [k for k in found if k not in out]
+    return out
+
+
 def kata_for_path(path: Path) -> Kata | None:
     """The kata whose folder holds `path` (a test file), or None."""
     try:

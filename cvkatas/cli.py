@@ -53,15 +53,45 @@ def cmd_new(args):
     return 0
 
 
+def _split_katas(args):
+    """Kata ids, tracks and bare names come first; anything from the first option on is left over."""
+    specs = []
+    for i, a in enumerate(args):
+        if a.startswith("-"):
+            return specs, args[i:]
+        specs.append(a)
+    return specs, []
+
+
 def cmd_kata(args):
-    p = _parser("kata", "run one kata's tests, speed tests included; other options go to pytest")
-    p.add_argument("kata")
+    """Kata ids, tracks or bare names, then --impl PKG and any pytest options."""
+    specs, rest = _split_katas(args)
+    if not specs:
+        raise UsageError("name at least one kata: an id (detection/nms), a track (detection) or a name (nms)")
+    katas = catalog.resolve(specs)
+    p = _parser("kata", "run katas' tests, speed tests included; other options go to pytest")
     p.add_argument("--impl")
-    a, rest = p.parse_known_args(args)
-    kata = catalog.get(a.kata)
+    a, rest = p.parse_known_args(rest)
     extra = [f"--impl={a.impl}"] if a.impl else []
-    return subprocess.run([sys.executable, "-m", "pytest", str(kata.folder.relative_to(catalog.ROOT)), *extra,
-                           *rest], cwd=catalog.ROOT).returncode
+    return subprocess.run([sys.executable, "-m", "pytest", *[str(k.folder.relative_to(catalog.ROOT)) for k in katas],
+                           *extra, *rest], cwd=catalog.ROOT).returncode
+
+
+def cmd_watch(args):
+    from . import watch
+
+    specs, rest = _split_katas(args)
+    if not specs:
+        raise UsageError("name a kata to watch: an id (detection/nms), a track (detection) or a name (nms)")
+    katas = catalog.resolve(specs)
+    p = _parser("watch", "re-run the katas' tests every time you save your file")
+    p.add_argument("--impl")
+    p.add_argument("--limit", type=float, default=watch.ROUND_LIMIT, help="seconds a round may take")
+    p.add_argument("--rounds", type=int, default=None, help="stop after this many rounds (for scripts)")
+    a = p.parse_args(rest)
+    pkg = learner.package(a.impl)
+    files = [learner.learner_file(k, a.impl) if pkg != "solutions" else k.reference_file for k in katas]
+    return watch.main(katas, a.impl, files, limit=a.limit, rounds=a.rounds)
 
 
 def cmd_list(args):
@@ -148,7 +178,7 @@ def cmd_interview(args):
 COMMANDS = {
     "verify": cmd_verify, "kata": cmd_kata, "progress": cmd_progress, "list": cmd_list, "hint": cmd_hint,
     "solution": cmd_solution, "workspace": cmd_workspace, "reset": cmd_reset, "interview": cmd_interview,
-    "bench": cmd_bench, "new": cmd_new,
+    "bench": cmd_bench, "new": cmd_new, "watch": cmd_watch,
 }
 USAGE = "usage: python -m cvkatas {" + ",".join(COMMANDS) + "} [args]   (or: nox -s <command> -- [args])"
 

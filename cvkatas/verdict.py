@@ -90,7 +90,8 @@ def summary_line(results: list[dict], missing_groups=()) -> str:
         text = f"{LABELS[group]} {passed}/{len(rs)}"
         names = []
         for r in rs:
-            if r["outcome"] == "failed" and r.get("name") and r["name"] not in names:
+            if (r["outcome"] == "failed" and r.get("name") and r["name"] not in names
+                    and r["category"] != NOT_STARTED):
                 names.append(r["name"])
         if names and group != CORRECTNESS:
             text += f" ({'; '.join(names)})"
