@@ -74,7 +74,7 @@ def interview(session):
 
 @nox.session(python=False)
 def bench(session):
-    """pytest-benchmark timings of the references against library implementations, as ratios."""
+    """Reference timings against libraries, as ratios; `-- feedback` times each kata's own test run."""
     _cvkatas(session, "bench")
 
 
