@@ -243,9 +243,18 @@ def cuda_available() -> bool:
 
 
 def main(argv: list[str]) -> int:
+    """``verify [IDS...] [--torch] [--json PATH] [--no-harness]``: --torch takes the katas that run on
+    CUDA; --json writes every kata's verdict, its cuda test counts and the speed ratios seen."""
+    json_path = None
+    if "--json" in argv:
+        i = argv.index("--json")
+        json_path, argv = argv[i + 1], argv[:i] + argv[i + 2:]
+    flags = {a for a in argv if a.startswith("-")}
     ids = [a for a in argv if not a.startswith("-")]
     try:
         katas = [catalog.get(i) for i in ids] if ids else list(catalog.all_katas())
+        if "--torch" in flags:
+            katas = [k for k in katas if k.uses_torch]
     except catalog.UnknownKata as exc:
         print(f"verify: {exc}", file=sys.stderr)
         return 2
@@ -275,8 +284,11 @@ def main(argv: list[str]) -> int:
             by_kata[r["kata"]].append(r)
         for k in runnable:
             judge(rows[k.id], by_kata.get(k.id, []), cuda)
+    else:
+        by_kata = {}
     harness_ok = True
-    if not ids:  # the harness's own tests: what a learner sees when things go wrong
+    # the harness's own tests: what a learner sees when things go wrong
+    if not ids and not flags & {"--torch", "--no-harness"}:
         proc = subprocess.run([sys.executable, "-m", "pytest", "tests", "-q", "-p", "no:randomly"],
                               cwd=catalog.ROOT, capture_output=True, text=True,
                               env={**os.environ, "CVKATAS_DB": "off"})  # never into the learner's history
@@ -289,7 +301,35 @@ def main(argv: list[str]) -> int:
             print(proc.stdout[-4000:])
     elapsed = time.perf_counter() - start
     print_summary(list(rows.values()), elapsed, cuda, log_path)
+    if json_path:
+        write_json(json_path, rows, by_kata, cuda, elapsed, harness_ok)
     return 1 if any(r.problems for r in rows.values()) or not harness_ok else 0
+
+
+def write_json(path, rows, by_kata, cuda, elapsed, harness_ok) -> None:
+    """Per kata: the verdict and problems, tests run and passed per device for the reference, and
+    every speed ratio measured (by implementation and device)."""
+    out = {"cuda": cuda, "seconds": round(elapsed, 1), "harness_ok": harness_ok, "katas": {}}
+    if cuda:
+        import torch
+
+        out["gpu"] = torch.cuda.get_device_name(0)
+        out["torch"] = torch.__version__
+    for kid, row in rows.items():
+        rs = by_kata.get(kid, [])
+        per_device = defaultdict(lambda: {"ran": 0, "passed": 0, "skipped": 0})
+        for r in rs:
+            if r["impl"] != "reference":
+                continue
+            d = per_device[r["device"] or "cpu"]
+            d["skipped" if r["outcome"] == "skipped" else "ran"] += 1
+            d["passed"] += r["outcome"] == "passed"
+        speed = [{"impl": r["impl"], "device": r["device"] or "cpu", "test": r["test"], "ratio": r["speed_ratio"],
+                  "outcome": r["outcome"]} for r in rs if r["speed_ratio"] is not None]
+        out["katas"][kid] = {"verdict": "ok" if not row.problems else "FAIL", "problems": row.problems,
+                             "devices": dict(per_device), "speed": speed}
+    with open(path, "w") as fh:
+        json.dump(out, fh, indent=1)
 
 
 def print_summary(rows, elapsed, cuda, log_path):
