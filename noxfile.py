@@ -2,7 +2,13 @@
 (python=False): they never create a virtualenv or reinstall torch. Set up once with
 `pip install -e .`; the work is done by `python -m cvkatas`, so nox and plain Python agree."""
 
+import logging
+
 import nox
+
+# nox looks for uv even for python=False sessions and logs "uv binary not found.", which reads as
+# an error; these sessions never create an environment, so the line is dropped.
+logging.getLogger("nox").addFilter(lambda record: record.getMessage() != "uv binary not found.")
 
 nox.options.sessions = ["progress"]
 nox.options.reuse_existing_virtualenvs = True

@@ -35,7 +35,8 @@ def main(args: list[str]) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "bench.json")
         code = subprocess.run(
-            [sys.executable, "-m", "pytest", *map(str, files), "-q", "--benchmark-enable", "--benchmark-only",
+            [sys.executable, "-m", "pytest", *map(str, files), "-q", "-p", "benchmark", "--benchmark-enable",
+             "--benchmark-only",
              f"--benchmark-json={path}", "--benchmark-disable-gc", "-o", "python_files=bench_*.py",
              "-o", "timeout=120", "--benchmark-columns=min,median,rounds"],
             cwd=catalog.ROOT,

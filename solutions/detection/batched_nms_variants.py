@@ -4,16 +4,16 @@ catch every one. Never shown to learners."""
 import torch
 
 
-def _greedy(b, scores, iou_threshold, *, ge=False, flip_ties=False, fast=False):
+def _greedy(b, scores, iou_threshold, *, ge=False, flip_ties=False, fast=False, plus_one=0.0):
     """Plain greedy NMS over all of `b` (no notion of categories); indices in descending score order."""
     if flip_ties:
         order = torch.argsort(scores).flip(0)
     else:
         order = torch.sort(scores, descending=True, stable=True).indices
     x1, y1, x2, y2 = b[order].unbind(1)
-    areas = (x2 - x1) * (y2 - y1)
-    w = (torch.minimum(x2[:, None], x2) - torch.maximum(x1[:, None], x1)).clamp(min=0)
-    h = (torch.minimum(y2[:, None], y2) - torch.maximum(y1[:, None], y1)).clamp(min=0)
+    areas = (x2 - x1 + plus_one) * (y2 - y1 + plus_one)
+    w = (torch.minimum(x2[:, None], x2) - torch.maximum(x1[:, None], x1) + plus_one).clamp(min=0)
+    h = (torch.minimum(y2[:, None], y2) - torch.maximum(y1[:, None], y1) + plus_one).clamp(min=0)
     inter = w * h
     union = areas[:, None] + areas - inter
     iou = torch.where(union > 0, inter / union, torch.zeros_like(inter))
@@ -28,10 +28,14 @@ def _greedy(b, scores, iou_threshold, *, ge=False, flip_ties=False, fast=False):
     return order[~removed]
 
 
-def _mutant(*, offset="span", ge=False, flip_ties=False, fast=False, per_class_order=False, in_place=False):
+def _mutant(*, offset="span", ge=False, flip_ties=False, fast=False, per_class_order=False, in_place=False,
+            plus_one=0.0, check=True, as_numpy=False):
     def batched_nms(boxes, scores, idxs, iou_threshold):
-        if boxes.ndim != 2 or boxes.shape[1] != 4 or scores.shape != (len(boxes),) or idxs.shape != (len(boxes),):
+        if check and (boxes.ndim != 2 or boxes.shape[1] != 4 or scores.shape != (len(boxes),)
+                      or idxs.shape != (len(boxes),)):
             raise ValueError("bad shapes")
+        if as_numpy:
+            return _mutant()(boxes, scores, idxs, iou_threshold).cpu().numpy()
         if boxes.numel() == 0:
             return torch.empty(0, dtype=torch.int64, device=boxes.device)
         if per_class_order:
@@ -54,7 +58,7 @@ def _mutant(*, offset="span", ge=False, flip_ties=False, fast=False, per_class_o
             b = boxes
         else:
             b = boxes + shift
-        return _greedy(b, scores, iou_threshold, ge=ge, flip_ties=flip_ties, fast=fast)
+        return _greedy(b, scores, iou_threshold, ge=ge, flip_ties=flip_ties, fast=fast, plus_one=plus_one)
 
     return batched_nms
 
@@ -82,6 +86,38 @@ def python_loop(boxes, scores, idxs, iou_threshold):
     return torch.tensor(keep, dtype=torch.int64, device=boxes.device)
 
 
+def _tv_nms(boxes, scores, iou_threshold):
+    """In the style of torchvision's CPU nms kernel: a stable descending sort, then a suppressed mask."""
+    x1, y1, x2, y2 = boxes.unbind(1)
+    areas = (x2 - x1) * (y2 - y1)
+    order = scores.sort(dim=0, descending=True, stable=True)[1]
+    suppressed = torch.zeros(len(boxes), dtype=torch.bool)
+    keep = []
+    for _i in range(len(order)):
+        i = int(order[_i])
+        if suppressed[i]:
+            continue
+        keep.append(i)
+        rest = order[_i + 1:]
+        w = (torch.minimum(x2[i], x2[rest]) - torch.maximum(x1[i], x1[rest])).clamp(min=0)
+        h = (torch.minimum(y2[i], y2[rest]) - torch.maximum(y1[i], y1[rest])).clamp(min=0)
+        inter = w * h
+        ovr = inter / (areas[i] + areas[rest] - inter)
+        suppressed[rest[(ovr > iou_threshold).cpu()]] = True
+    return torch.tensor(keep, dtype=torch.int64, device=boxes.device)
+
+
+def torchvision_style(boxes, scores, idxs, iou_threshold):
+    """torchvision.ops.batched_nms on small inputs: _batched_nms_coordinate_trick (offsets by
+    idxs * (max + 1)), then nms. No shape checks (torch's own errors where shapes clash)."""
+    if boxes.numel() == 0:
+        return torch.empty((0,), dtype=torch.int64, device=boxes.device)
+    max_coordinate = boxes.max()
+    offsets = idxs.to(boxes) * (max_coordinate + torch.tensor(1).to(boxes))
+    boxes_for_nms = boxes + offsets[:, None]
+    return _tv_nms(boxes_for_nms, scores, iou_threshold)
+
+
 WRONG = {
     "ignores_classes": {"batched_nms": _mutant(offset="none")},
     "offset_by_idx": {"batched_nms": _mutant(offset="idx")},
@@ -92,4 +128,10 @@ WRONG = {
     "suppressed_boxes_suppress": {"batched_nms": _mutant(fast=True)},
     "shifts_boxes_in_place": {"batched_nms": _mutant(in_place=True)},
 }
+WRONG.update({
+    "plus_one_pixel": {"batched_nms": _mutant(plus_one=1.0)},
+    "no_shape_check": {"batched_nms": _mutant(check=False)},
+    "returns_numpy": {"batched_nms": _mutant(as_numpy=True)},
+})
+CANONICAL = {"torchvision": {"batched_nms": torchvision_style}}
 SLOW = {"python_loop": {"batched_nms": python_loop}}

@@ -113,7 +113,72 @@ def per_sample_loop(features, rois, output_size, spatial_scale=1.0, sampling_rat
     return out
 
 
+def no_batch_index_check(features, rois, output_size, spatial_scale=1.0, sampling_ratio=-1, aligned=False):
+    """int() of the batch index and Python's wrap-around: 0.5 reads image 0, -1 and N the last or first."""
+    rois = np.array(rois, dtype=np.float64)
+    rois[:, 0] = np.trunc(rois[:, 0]) % len(features)
+    return ref.roi_align(features, rois, output_size, spatial_scale, sampling_ratio, aligned)
+
+
+def float64_output(features, rois, output_size, spatial_scale=1.0, sampling_ratio=-1, aligned=False):
+    return ref.roi_align(features, rois, output_size, spatial_scale, sampling_ratio, aligned).astype(np.float64)
+
+
+def torchvision_cpu_style(input, rois, output_size, spatial_scale=1.0, sampling_ratio=-1, aligned=False):
+    """Written in the style of torchvision's roi_align_forward_kernel_impl and bilinear_interpolate."""
+    input, rois = ref._checked(input, rois)
+    pooled_height, pooled_width = ref._pair(output_size)
+    _, channels, height, width = input.shape
+    output = np.zeros((len(rois), channels, pooled_height, pooled_width), dtype=input.dtype)
+
+    def bilinear_interpolate(offset_input, y, x):
+        if y < -1.0 or y > height or x < -1.0 or x > width:
+            return 0.0
+        y, x = max(y, 0.0), max(x, 0.0)
+        y_low, x_low = int(y), int(x)
+        if y_low >= height - 1:
+            y_high = y_low = height - 1
+            y = float(y_low)
+        else:
+            y_high = y_low + 1
+        if x_low >= width - 1:
+            x_high = x_low = width - 1
+            x = float(x_low)
+        else:
+            x_high = x_low + 1
+        ly, lx = y - y_low, x - x_low
+        hy, hx = 1.0 - ly, 1.0 - lx
+        return (hy * hx * offset_input[:, y_low, x_low] + hy * lx * offset_input[:, y_low, x_high]
+                + ly * hx * offset_input[:, y_high, x_low] + ly * lx * offset_input[:, y_high, x_high])
+
+    for n, offset_rois in enumerate(rois.astype(np.float64)):
+        roi_batch_ind = int(offset_rois[0])
+        offset = 0.5 if aligned else 0.0
+        roi_start_w, roi_start_h = offset_rois[1] * spatial_scale - offset, offset_rois[2] * spatial_scale - offset
+        roi_end_w, roi_end_h = offset_rois[3] * spatial_scale - offset, offset_rois[4] * spatial_scale - offset
+        roi_width, roi_height = roi_end_w - roi_start_w, roi_end_h - roi_start_h
+        if not aligned:
+            roi_width, roi_height = max(roi_width, 1.0), max(roi_height, 1.0)
+        bin_size_h, bin_size_w = roi_height / pooled_height, roi_width / pooled_width
+        roi_bin_grid_h = sampling_ratio if sampling_ratio > 0 else math.ceil(roi_height / pooled_height)
+        roi_bin_grid_w = sampling_ratio if sampling_ratio > 0 else math.ceil(roi_width / pooled_width)
+        count = max(roi_bin_grid_h * roi_bin_grid_w, 1)
+        offset_input = input[roi_batch_ind].astype(np.float64)
+        for ph in range(pooled_height):
+            for pw in range(pooled_width):
+                output_val = np.zeros(channels)
+                for iy in range(roi_bin_grid_h):
+                    y = roi_start_h + ph * bin_size_h + (iy + 0.5) * bin_size_h / roi_bin_grid_h
+                    for ix in range(roi_bin_grid_w):
+                        x = roi_start_w + pw * bin_size_w + (ix + 0.5) * bin_size_w / roi_bin_grid_w
+                        output_val = output_val + bilinear_interpolate(offset_input, y, x)
+                output[n, :, ph, pw] = output_val / count
+    return output
+
+
 WRONG = {
+    "no_batch_index_check": {"roi_align": no_batch_index_check},
+    "float64_output": {"roi_align": float64_output},
     "no_half_pixel_offset": {"roi_align": _mutant(offset="never")},
     "half_pixel_offset_inverted": {"roi_align": _mutant(offset="inverted")},
     "no_min_roi_size": {"roi_align": _mutant(min_size=False)},
@@ -127,4 +192,5 @@ WRONG = {
     "max_not_average": {"roi_align": _mutant(reduce="max")},
     "divides_by_valid_samples": {"roi_align": _mutant(reduce="valid")},
 }
+CANONICAL = {"torchvision_cpu_kernel": {"roi_align": torchvision_cpu_style}}
 SLOW = {"per_sample_loop": {"roi_align": per_sample_loop}}

@@ -1,6 +1,8 @@
 """Known-wrong answers to detection/roi_pool; `nox -s verify` proves the tests catch every one.
 Never shown to learners."""
 
+import math
+
 import numpy as np
 
 from solutions.detection import roi_pool as ref
@@ -43,7 +45,48 @@ def _mutant(*, rounding="half_away", plus_one=1, swap=False, empty=0.0, reduce="
     return roi_pool
 
 
+def no_batch_index_check(features, rois, output_size, spatial_scale=1.0):
+    """int() of the batch index and Python's wrap-around: 0.5 reads image 0, -1 and N the last or first."""
+    rois = np.array(rois, dtype=np.float64)
+    rois[:, 0] = np.trunc(rois[:, 0]) % len(features)
+    return ref.roi_pool(features, rois, output_size, spatial_scale)
+
+
+def float64_output(features, rois, output_size, spatial_scale=1.0):
+    return ref.roi_pool(features, rois, output_size, spatial_scale).astype(np.float64)
+
+
+def torchvision_cpu_style(input, rois, output_size, spatial_scale=1.0):
+    """Written in the style of torchvision's roi_pool_forward_kernel_impl, loop for loop."""
+    input, rois = ref._checked(input, rois)
+    pooled_height, pooled_width = ref._pair(output_size)
+    _, channels, height, width = input.shape
+    output = np.zeros((len(rois), channels, pooled_height, pooled_width), dtype=input.dtype)
+
+    def c_round(v):  # std::round: halves away from zero
+        return int(math.floor(abs(v) + 0.5) * (1 if v >= 0 else -1))
+
+    for n, offset_rois in enumerate(rois.astype(np.float64)):
+        roi_batch_ind = int(offset_rois[0])
+        roi_start_w, roi_start_h = c_round(offset_rois[1] * spatial_scale), c_round(offset_rois[2] * spatial_scale)
+        roi_end_w, roi_end_h = c_round(offset_rois[3] * spatial_scale), c_round(offset_rois[4] * spatial_scale)
+        roi_width, roi_height = max(roi_end_w - roi_start_w + 1, 1), max(roi_end_h - roi_start_h + 1, 1)
+        bin_size_h, bin_size_w = roi_height / pooled_height, roi_width / pooled_width
+        for ph in range(pooled_height):
+            for pw in range(pooled_width):
+                hstart = min(max(math.floor(ph * bin_size_h) + roi_start_h, 0), height)
+                hend = min(max(math.ceil((ph + 1) * bin_size_h) + roi_start_h, 0), height)
+                wstart = min(max(math.floor(pw * bin_size_w) + roi_start_w, 0), width)
+                wend = min(max(math.ceil((pw + 1) * bin_size_w) + roi_start_w, 0), width)
+                if hend <= hstart or wend <= wstart:
+                    continue  # is_empty: 0
+                output[n, :, ph, pw] = input[roi_batch_ind, :, hstart:hend, wstart:wend].max(axis=(1, 2))
+    return output
+
+
 WRONG = {
+    "no_batch_index_check": {"roi_pool": no_batch_index_check},
+    "float64_output": {"roi_pool": float64_output},
     "round_half_to_even": {"roi_pool": _mutant(rounding="half_even")},
     "truncated_coordinates": {"roi_pool": _mutant(rounding="truncate")},
     "no_plus_one": {"roi_pool": _mutant(plus_one=0)},
@@ -53,4 +96,5 @@ WRONG = {
     "unclipped_bins": {"roi_pool": _mutant(clip=False)},
     "bin_end_multiplied_first": {"roi_pool": _mutant(multiply_first=True)},
 }
+CANONICAL = {"torchvision_cpu_kernel": {"roi_pool": torchvision_cpu_style}}
 SLOW = {}

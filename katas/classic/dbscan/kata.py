@@ -43,5 +43,13 @@ def dbscan(x: np.ndarray, eps: float, min_samples: int = 5) -> np.ndarray:
 
     Complexity: an O(N^2) distance matrix (N up to a few thousand) is fine; vectorise the
     neighbour search instead of looping over pairs in Python.
+
+    Canonical code: ``sklearn.cluster.DBSCAN(eps, min_samples=5)`` (radius neighbourhoods that
+    include the point and a distance equal to eps, then ``_dbscan_inner``'s depth-first expansion
+    from each unlabelled core point in index order) follows this statement in every convention; so
+    does the original algorithm of Ester et al. (1996), whose MinPts also counts the point itself.
+    The conventions, each a test of its own: a distance of exactly eps counts; a border point
+    shared by two clusters goes to the lower-numbered; clusters are numbered by their lowest-index
+    core point; labels are int64. Other tests compare clusterings whatever their numbers.
     """
     raise NotImplementedError("dbscan")

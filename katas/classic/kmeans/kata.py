@@ -55,7 +55,8 @@ def kmeans(x: np.ndarray, k: int, rng: np.random.Generator, max_iter: int = 300,
         2. update: each centre moves to the mean of its points. A cluster with no points is
            **empty**: its centre moves onto a data point instead, the point farthest from its own
            nearest centre in step 1 (ties: lowest point index); several empty clusters take the
-           farthest, second farthest, ... points, in order of cluster index;
+           farthest, second farthest, ... points, in order of cluster index. The other clusters
+           keep the plain mean of all their points (the moved point is not taken out of them);
         3. stop if the move was within tol (see above) or after ``max_iter`` iterations.
 
     Returns:
@@ -72,5 +73,15 @@ def kmeans(x: np.ndarray, k: int, rng: np.random.Generator, max_iter: int = 300,
     not in 1..N, ``max_iter < 1``, or ``init`` is not a finite (k, D) array.
 
     Complexity: O(N k D) per iteration, vectorised (no Python loop over points).
+
+    Canonical code: scikit-learn's ``KMeans(algorithm="lloyd", n_init=1)`` (``_kmeans_single_lloyd``)
+    with the same stopping rule; from the same ``init`` it gives the same result unless a cluster
+    empties. It differs in two conventions, each a test of its own: its
+    ``_relocate_empty_clusters`` also takes the moved point out of its old cluster's mean and leaves
+    the order among the farthest points open (test_empty_cluster_relocation_rule), and its
+    ``_kmeans_plusplus`` draws by a cumulative sum, so when every D is 0 it takes point 0 rather than
+    a uniform point (test_seed_uniform_when_every_distance_is_zero); it also adds greedy local trials
+    to the seeding by default (this kata: none). Output dtypes (float64 centres and history, int64
+    labels, also for float32 x) are test_returns_float64_and_int64.
     """
     raise NotImplementedError("kmeans")

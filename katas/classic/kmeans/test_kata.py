@@ -30,17 +30,20 @@ def blobs(rng, n, k, spread=0.5, gap=20.0):
 
 
 def check_result(call, x, k, *, max_iter=300):
-    """Types and shapes, finite centres, labels = nearest final centre, inertia = their squared distances,
-    and a history that never increases."""
+    """Shapes, finite centres, labels = nearest final centre, inertia = their squared distances, and a
+    history that never increases. Values are read leniently (any array-like, any float or int dtype);
+    the exact dtypes are the business of test_returns_float64_and_int64."""
     __tracebackhide__ = True
     out = call.out
     if not (isinstance(out, tuple) and len(out) == 4):
         fail("kmeans must return (centers, labels, inertia, history)", call=call, got=repr(out)[:200])
-    centers, labels, inertia, history = out
+    centers, labels, inertia, history = (np.asarray(v) for v in out)
+    if inertia.dtype.kind not in "fiu":
+        fail("inertia must be a number", call=call, got=show(out[2]))
     n, d = np.shape(x)
-    assert_array(centers, dtype=np.float64, shape=(k, d), call=call, what="centers")
-    assert_array(labels, dtype=np.int64, shape=(n,), call=call, what="labels")
-    assert_array(history, dtype=np.float64, call=call, what="history")
+    if centers.shape != (k, d) or labels.shape != (n,) or labels.dtype.kind not in "iu":
+        fail(f"centers must be ({k}, {d}) and labels ({n},) integers", call=call, got=show(out))
+    centers, history = centers.astype(np.float64), history.astype(np.float64)
     if history.ndim != 1 or not 1 <= len(history) <= max_iter:
         fail(f"history must be 1-D with one inertia per iteration (1 .. {max_iter}), got shape {history.shape}",
              call=call)
@@ -57,9 +60,11 @@ def check_result(call, x, k, *, max_iter=300):
              got=f"squared distances {d2[i, labels[i]]:.6g} vs {d2[i, nearest[i]]:.6g}",
              why="labels must be recomputed for the final centres after the last update")
     expected = float(d2[np.arange(n), labels].sum())
-    if not isinstance(inertia, (float, np.floating)):
-        fail(f"inertia must be a float, got {type(inertia).__name__}", call=call)
-    assert_close(inertia, expected, rtol=1e-9, atol=1e-12, call=call, what="inertia",
+    if inertia.shape != ():
+        fail("inertia must be a single number", call=call, got=show(out[2]))
+    rtol = 1e-9 if inertia.dtype == np.float64 and centers.dtype == np.float64 else 1e-6  # float32 given back
+    inertia = float(inertia)
+    assert_close(inertia, expected, rtol=rtol, atol=1e-12, call=call, what="inertia",
                  why="inertia = sum of SQUARED distances from each point to its final centre")
     rises = np.flatnonzero(np.diff(history) > 1e-9 * (1 + history[:-1]))
     if rises.size:
@@ -73,6 +78,15 @@ def check_result(call, x, k, *, max_iter=300):
     return centers, labels, inertia, history
 
 
+def seeds_of(call, x, k):
+    """The seeds as a float64 (k, D) array, read leniently (dtype: see test_returns_float64_and_int64)."""
+    __tracebackhide__ = True
+    out = np.asarray(call.out)
+    if out.shape != (k, np.shape(x)[1]):
+        fail(f"kmeans_plus_plus must return ({k}, {np.shape(x)[1]}) centres", call=call, got=show(call.out))
+    return out.astype(np.float64)
+
+
 # Seeding.
 
 def test_seeds_are_distinct_data_points(impl):
@@ -80,8 +94,7 @@ def test_seeds_are_distinct_data_points(impl):
     x = rng.normal(size=(50, 3)).astype(np.float32)
     for seed in range(5):
         call = Call(impl.kmeans_plus_plus, x, 6, np.random.default_rng(seed))
-        centers = call.out
-        assert_array(centers, dtype=np.float64, shape=(6, 3), call=call, what="centers")
+        centers = seeds_of(call, x, 6)
         rows = [np.flatnonzero((x.astype(np.float64) == c).all(axis=1)) for c in centers]
         if any(r.size == 0 for r in rows):
             fail("a seed is not a row of x", call=call, got=show(centers),
@@ -95,14 +108,15 @@ def test_seeding_follows_d_squared(impl):
     # Points 0, 1, 3, 7 on a line. The first seed is uniform; given first seed c, the second is point
     # j with probability (x_j - c)^2 / sum (x_i - c)^2.
     x = np.array([[0.0], [1.0], [3.0], [7.0]])
-    draws = 2000
+    draws = 1200
     rng = np.random.default_rng(123)
     counts = np.zeros((4, 4))
     for _ in range(draws):
-        call = Call(impl.kmeans_plus_plus, x, 2, rng)
-        picked = [np.flatnonzero(x[:, 0] == v)[:1] for v in np.asarray(call.out).reshape(-1)[:2]]
-        if np.shape(call.out) != (2, 1) or any(p.size == 0 for p in picked):
-            fail("the seeds must be two rows of x", call=call, got=show(call.out))
+        out = impl.kmeans_plus_plus(x, 2, rng)
+        picked = [np.flatnonzero(x[:, 0] == v)[:1] for v in np.asarray(out).reshape(-1)[:2]]
+        if np.shape(out) != (2, 1) or any(p.size == 0 for p in picked):
+            fail("the seeds must be two rows of x", call="kmeans_plus_plus([[0], [1], [3], [7]], 2, rng)",
+                 got=show(out))
         counts[picked[0][0], picked[1][0]] += 1
     d2 = (x[:, 0][:, None] - x[:, 0][None, :]) ** 2
     expected = draws / 4 * d2 / d2.sum(axis=1, keepdims=True)
@@ -137,11 +151,29 @@ def test_seeding_finds_the_outlier(impl):
 def test_seeding_with_too_few_distinct_points(impl):
     x = np.array([[1.0, 1.0]] * 5 + [[4.0, 5.0]] * 5)
     call = Call(impl.kmeans_plus_plus, x, 4, np.random.default_rng(2))
-    centers = call.out
-    assert_array(centers, dtype=np.float64, shape=(4, 2), call=call, what="centers")
+    centers = seeds_of(call, x, 4)
     if not ((centers[:, None, :] == x[None]).all(axis=2).any(axis=1)).all():
         fail("a seed is not a row of x", call=call, got=show(centers),
              why="when every D is 0, choose uniformly among the points instead of dividing 0 by 0")
+
+
+@pytest.mark.convention("every D = 0: next seed uniform over all points")
+def test_seed_uniform_when_every_distance_is_zero(impl):
+    # One point at 0 and three at 1, k = 3: the first two seeds are 0 and 1 in some order; then every
+    # D is 0 and the third seed is uniform over the 4 points: the value 0 with probability 1/4.
+    x = np.array([[0.0], [1.0], [1.0], [1.0]])
+    rng, draws = np.random.default_rng(5), 400
+    zeros = 0
+    for _ in range(draws):
+        third = float(np.asarray(impl.kmeans_plus_plus(x, 3, rng)).reshape(-1)[2])
+        zeros += third == 0.0
+    stat = (zeros - draws / 4) ** 2 / (draws / 4) + (draws - zeros - 3 * draws / 4) ** 2 / (3 * draws / 4)
+    p = chi2.sf(stat, 1)
+    if p < 1e-4:
+        fail(f"the third seed was the point 0 in {zeros} of {draws} draws (chi-square p = {p:.1e})",
+             call="kmeans_plus_plus([[0], [1], [1], [1]], 3, rng)", expected=f"about {draws // 4}",
+             why="when every D is 0 the next seed is drawn uniformly over all N points (1 in 4 here); "
+                 "scikit-learn's cumulative-sum draw takes point 0 every time instead")
 
 
 # Lloyd, by hand.
@@ -170,6 +202,42 @@ def test_empty_cluster_moves_to_the_farthest_point(impl):
     assert_close(inertia, 0.5 + 4 / 3, call=call, what="inertia", why=why)
 
 
+# Several empty clusters in one step: x, and a start whose centres 2 and 3 get no point.
+TWO_EMPTY_X = np.array([[0, 0], [1, 0], [0, 1.5], [10, 10], [11, 10], [10, 12]])
+TWO_EMPTY_INIT = np.array([[0.2, 0.3], [10.3, 10.3], [100.0, 100.0], [200.0, 200.0]])
+TWO_EMPTY_WHY = ("nothing is nearest to (100, 100) or (200, 200), so clusters 2 and 3 are empty after the first "
+                 "assignment; the two points farthest from their centres are [10, 12] (squared distance 2.98) and "
+                 "[0, 1.5] (1.48)")
+
+
+def test_several_empty_clusters_take_distinct_far_points(impl):
+    x, init = TWO_EMPTY_X, TWO_EMPTY_INIT
+    call = Call(impl.kmeans, x, 4, None, max_iter=1, tol=0.0, init=init)
+    centers, _, _, history = check_result(call, x, 4, max_iter=1)
+    got = sorted(map(tuple, centers[2:].tolist()))
+    if got != [(0.0, 1.5), (10.0, 12.0)]:
+        fail("after one iteration, the two empty clusters must sit on the two farthest points, one each",
+             call=call, got=show(centers), expected="centres 2 and 3 on [10, 12] and [0, 1.5] (in either order)",
+             why=TWO_EMPTY_WHY)
+    assert_close(history, [6.08], call=call, what="history", why="0.13 + 0.73 + 1.48 + 0.18 + 0.58 + 2.98")
+    call = Call(impl.kmeans, x, 4, None, tol=0.0, init=init)
+    centers, _, inertia, _ = check_result(call, x, 4)
+    assert_close(inertia, 1.0, call=call, what="inertia", why=TWO_EMPTY_WHY + "; Lloyd then converges to the "
+                 "pairs [0, 0], [1, 0] and [10, 10], [11, 10] (0.5 each) and the two single points")
+
+
+@pytest.mark.convention("empty cluster: farthest point; donor keeps its mean")
+def test_empty_cluster_relocation_rule(impl):
+    x, init = TWO_EMPTY_X, TWO_EMPTY_INIT
+    call = Call(impl.kmeans, x, 4, None, max_iter=1, tol=0.0, init=init)
+    centers, _, _, _ = check_result(call, x, 4, max_iter=1)
+    assert_close(centers, [[1 / 3, 0.5], [31 / 3, 32 / 3], [10.0, 12.0], [0.0, 1.5]], call=call,
+                 what="centres after one iteration",
+                 why=TWO_EMPTY_WHY + ". The empty clusters take them in order of cluster index (2 gets the "
+                     "farthest), and clusters 0 and 1 are the plain means of all their points (scikit-learn "
+                     "also takes the moved point out of its old cluster's mean, and leaves the order open)")
+
+
 # Against scikit-learn.
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -183,8 +251,24 @@ def test_matches_sklearn_from_the_same_start(impl, n, d, k, dtype):
     km = sklearn_kmeans(x, k, init=init, n_init=1, tol=0.0, algorithm="lloyd")
     why = "Lloyd from the same starting centres is deterministic: run it until the labels stop changing"
     assert_equal(labels, km.labels_.astype(np.int64), call=call, what="labels", why=why)
+    rtol = 1e-9 if dtype == np.float64 else 1e-6  # float32 x: its values, held in float64 or not
+    assert_close(centers, km.cluster_centers_, rtol=rtol, atol=1e-12, call=call, what="centers", why=why)
+    assert_close(inertia, km.inertia_, rtol=rtol, call=call, what="inertia", why=why)
+
+
+def test_default_tol_and_max_iter_stop_where_sklearn_stops(impl):
+    rng = np.random.default_rng(90)
+    x = rng.normal(size=(300, 2)) + rng.integers(0, 3, (300, 1)) * 2.0
+    init = x[rng.choice(300, 6, replace=False)]
+    call = Call(impl.kmeans, x, 6, None, init=init)  # tol=1e-4 and max_iter=300 by default
+    centers, labels, inertia, history = check_result(call, x, 6)
+    km = sklearn_kmeans(x, 6, init=init, n_init=1, algorithm="lloyd")  # tol=1e-4 there too
+    why = ("the default tol=1e-4 stops after the first iteration whose centre shift is at most "
+           "1e-4 * x.var(axis=0).mean(), as scikit-learn does")
+    if len(history) != km.n_iter_:
+        fail(f"{len(history)} iteration(s) run, scikit-learn runs {km.n_iter_}", call=call, why=why)
     assert_close(centers, km.cluster_centers_, rtol=1e-9, atol=1e-12, call=call, what="centers", why=why)
-    assert_close(inertia, km.inertia_, rtol=1e-9, call=call, what="inertia", why=why)
+    assert_equal(labels, km.labels_, call=call, what="labels", why=why)
 
 
 @pytest.mark.parametrize("k", [2, 4, 6])
@@ -283,6 +367,12 @@ def test_tol_is_relative_to_the_data_variance(impl):
 
 def test_same_seed_same_result(impl):
     x = np.random.default_rng(70).normal(size=(60, 2))
+    np.random.seed(1)
+    first = np.asarray(Call(impl.kmeans_plus_plus, x, 4, np.random.default_rng(9)).out)
+    np.random.seed(2)
+    call = Call(impl.kmeans_plus_plus, x, 4, np.random.default_rng(9))
+    assert_equal(np.asarray(call.out), first, call=call, what="seeds",
+                 why="all randomness must come from rng (not np.random): the same seed gives the same seeds")
     first = Call(impl.kmeans, x, 4, np.random.default_rng(9)).out
     call = Call(impl.kmeans, x, 4, np.random.default_rng(9))
     for got, want, name in zip(call.out, first, ("centers", "labels", "inertia", "history")):
@@ -290,12 +380,43 @@ def test_same_seed_same_result(impl):
                      why="all randomness must come from rng: the same seed gives the same clustering")
 
 
-def test_bad_input_raises(impl):
-    x = np.zeros((5, 2))
+@pytest.mark.convention("float64 centers and history, int64 labels")
+def test_returns_float64_and_int64(impl):
+    x = np.array([[0, 0], [0, 1], [10, 0], [10, 1]], dtype=np.float32)
+    call = Call(impl.kmeans_plus_plus, x, 2, np.random.default_rng(0))
+    assert_array(call.out, dtype=np.float64, shape=(2, 2), call=call, what="seeds of float32 x")
+    call = Call(impl.kmeans, x, 2, None, init=np.array([[0, 0], [10, 0]], dtype=np.float32))
+    centers, labels, inertia, history = call.out
+    assert_array(centers, dtype=np.float64, shape=(2, 2), call=call, what="centers of float32 x")
+    assert_array(labels, dtype=np.int64, shape=(4,), call=call, what="labels")
+    assert_array(history, dtype=np.float64, call=call, what="history")
+    if not isinstance(inertia, (float, np.floating)):
+        fail(f"inertia must be a float, got {type(inertia).__name__}", call=call, got=show(inertia))
+
+
+@pytest.mark.contract("k not in 1..N: ValueError")
+def test_bad_k_raises(impl):
+    x = np.random.default_rng(0).normal(size=(5, 2))
     rng = np.random.default_rng(0)
-    assert_raises(ValueError, impl.kmeans, x, 0, rng, why="k must be at least 1")
-    assert_raises(ValueError, impl.kmeans, x, 6, rng, why="k cannot exceed the number of points")
-    assert_raises(ValueError, impl.kmeans, np.zeros(5), 2, rng, why="x must be (N, D)")
-    assert_raises(ValueError, impl.kmeans, x, 2, rng, init=np.zeros((3, 2)), why="init must be (k, D)")
-    assert_raises(ValueError, impl.kmeans_plus_plus, x, 6, rng, why="k cannot exceed the number of points")
-    assert_raises(ValueError, impl.kmeans_plus_plus, np.array([[0.0, np.nan]]), 1, rng, why="x must be finite")
+    for fn in (impl.kmeans_plus_plus, impl.kmeans):
+        assert_raises(ValueError, fn, x, 0, rng, why="k must be at least 1")
+        assert_raises(ValueError, fn, x, 6, rng, why="k cannot exceed the number of points N = 5")
+
+
+@pytest.mark.contract("x not a finite 2-D array: ValueError")
+def test_bad_x_raises(impl):
+    rng = np.random.default_rng(0)
+    nan = np.array([[0.0, np.nan], [1.0, 2.0], [3.0, 1.0]])
+    assert_raises(ValueError, impl.kmeans_plus_plus, nan, 1, rng, why="x must be finite")
+    assert_raises(ValueError, impl.kmeans, nan, 1, rng, why="x must be finite")
+    assert_raises(ValueError, impl.kmeans_plus_plus, np.zeros((5, 2, 1)), 1, rng, why="x must be (N, D)")
+
+
+@pytest.mark.contract("bad init or max_iter: ValueError")
+def test_bad_init_or_max_iter_raises(impl):
+    x = np.random.default_rng(0).normal(size=(5, 2))
+    init = x[:2].copy()
+    assert_raises(ValueError, impl.kmeans, x, 2, None, init=x[:3].copy(), why="init must be (k, D) = (2, 2)")
+    assert_raises(ValueError, impl.kmeans, x, 2, None, init=np.array([[0.0, np.inf], [1.0, 1.0]]),
+                  why="init must be finite")
+    assert_raises(ValueError, impl.kmeans, x, 2, None, max_iter=0, init=init, why="max_iter must be >= 1")

@@ -43,5 +43,12 @@ def knn_predict(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, k:
 
     Complexity: vectorise over test and training points (an O(Q N) distance matrix is fine); no
     Python loop over training points.
+
+    Canonical code: ``sklearn.neighbors.KNeighborsClassifier(k, algorithm="brute").predict``. Its
+    vote takes the mode of the encoded labels, so a tied vote goes to the smallest label as here
+    (test_vote_tie_goes_to_the_smallest_label). Its neighbour search (argpartition, then argsort
+    of the k distances) leaves the order of equal distances open; this kata pins lower index first
+    (test_distance_tie_goes_to_the_lower_index). Predictions are int64 whatever y_train's integer
+    dtype (test_returns_int64); every other test draws points whose answer no tie decides.
     """
     raise NotImplementedError("knn_predict")

@@ -8,28 +8,51 @@ from cvkatas import Call, assert_array, assert_raises, fail, show
 sklearn_neighbors = pytest.importorskip("sklearn.neighbors")
 
 
-def brute_force(x_train, y_train, x_test, k):
-    """The rules, one test point at a time: sort by (distance, index), take k, most votes, smallest label."""
+def brute_force(x_train, y_train, x_test, k, *, index_ties=1, vote_ties=min):
+    """The rules, one test point at a time: sort by (distance, index), take k, most votes, smallest label.
+    `index_ties=-1` and `vote_ties=max` are the other conventions (higher index first, largest label)."""
     x_train, x_test = np.asarray(x_train, np.float64), np.asarray(x_test, np.float64)
     out, why = [], []
     for q in x_test:
         d2 = ((x_train - q) ** 2).sum(axis=1)
-        order = sorted(range(len(x_train)), key=lambda i: (d2[i], i))[:k]
+        order = sorted(range(len(x_train)), key=lambda i: (d2[i], index_ties * i))[:k]
         labels, counts = np.unique(np.asarray(y_train)[order], return_counts=True)
         top = labels[counts == counts.max()]
-        out.append(int(top.min()))
+        out.append(int(vote_ties(top)))
         why.append(f"its {k} nearest training points are {order} with labels {np.asarray(y_train)[order].tolist()}"
                    + (f"; labels {top.tolist()} tie with {counts.max()} votes each, the smallest wins"
                       if len(top) > 1 else ""))
     return np.array(out, dtype=np.int64), why
 
 
+def settled(x_train, y_train, x_test, k):
+    """The test points whose prediction no tie rule decides: the k-th and (k+1)-th nearest training
+    points are at different distances (so the k neighbours are the same set whatever the order of
+    equal distances) and one label has the most votes."""
+    x_train, x_test, y = np.asarray(x_train, np.float64), np.asarray(x_test), np.asarray(y_train)
+    d2 = ((x_test.astype(np.float64)[:, None, :] - x_train[None]) ** 2).sum(-1)
+    keep = np.ones(len(x_test), bool)
+    for i, row in enumerate(d2):
+        order = np.argsort(row, kind="stable")
+        if k < len(row) and row[order[k - 1]] == row[order[k]]:
+            keep[i] = False
+            continue
+        _, counts = np.unique(y[order[:k]], return_counts=True)
+        keep[i] = (counts == counts.max()).sum() == 1
+    return x_test[keep]
+
+
 def check(impl, x_train, y_train, x_test, k, *, oracle="brute", why=None):
+    """Predictions against the oracle; read as integers of any dtype (int64: test_returns_int64)."""
     __tracebackhide__ = True
     call = Call(impl.knn_predict, x_train, y_train, x_test, k)
     q = len(x_test)
-    assert_array(call.out, dtype=np.int64, shape=(q,), call=call, what="predicted labels")
-    if oracle == "sklearn":  # only on data without distance ties, where its neighbour order is ours
+    got = np.asarray(call.out)
+    if got.shape != (q,) or (q and got.dtype.kind not in "iu"):
+        fail(f"knn_predict must return ({q},) integer labels", call=call, got=show(call.out))
+    if q == 0:
+        expected = np.zeros(0, np.int64)
+    elif oracle == "sklearn":  # only on data without distance ties, where its neighbour order is ours
         from threadpoolctl import threadpool_limits
 
         with threadpool_limits(limits=1):  # threads only add start-up and contention at these sizes
@@ -57,6 +80,7 @@ def test_one_dimension_by_hand(impl):
     check(impl, x_train, y_train, np.array([[0.4], [10.5], [5.9]]), 3)
 
 
+@pytest.mark.convention("tied vote: the smallest label wins")
 def test_vote_tie_goes_to_the_smallest_label(impl):
     x_train = np.array([[0.0], [3.0], [10.0], [13.0]])
     y_train = np.array([5, 2, 5, 2])
@@ -65,13 +89,14 @@ def test_vote_tie_goes_to_the_smallest_label(impl):
     check(impl, x_train, y_train, np.array([[6.0]]), 4, why="k = N: two votes each for 2 and 5; 2 wins")
 
 
+@pytest.mark.convention("equal distances: lower training index first")
 def test_distance_tie_goes_to_the_lower_index(impl):
     x_train = np.array([[1.0], [-1.0], [5.0], [-1.0], [1.0]])
     y_train = np.array([7, 3, 3, 9, 4])
     check(impl, x_train, y_train, np.array([[0.0]]), 1,
           why="training points 0, 1, 3 and 4 are all at distance 1; the lowest index, 0 (label 7), is the nearest")
-    check(impl, x_train, y_train, np.array([[0.0]]), 3,
-          why="the 3 nearest are points 0, 1, 3 (labels 7, 3, 9): a three-way tie, smallest label 3")
+    check(impl, np.array([[2.0], [0.0], [2.0]]), np.array([8, 6, 5]), np.array([[1.0]]), 1,
+          why="points 0, 1, 2 are all at distance 1; point 0 (label 8) is the nearest")
 
 
 def test_a_training_point_is_its_own_nearest_neighbour(impl):
@@ -81,14 +106,14 @@ def test_a_training_point_is_its_own_nearest_neighbour(impl):
     check(impl, x, y, x, 1,
           why="predicting on the training points themselves: distance 0 to the point itself, so with k = 1 "
               "each point gets its own label (no leave-one-out)")
-    check(impl, x, y, x.copy(), 3)
+    check(impl, x, y, settled(x, y, x, 3), 3)
 
 
 def test_labels_that_are_not_0_to_c_minus_1(impl):
     rng = np.random.default_rng(1)
     x_train = rng.normal(size=(40, 3))
     y_train = rng.choice(np.array([-4, 3, 7, 100]), 40)
-    check(impl, x_train, y_train, rng.normal(size=(25, 3)), 5, oracle="sklearn",
+    check(impl, x_train, y_train, settled(x_train, y_train, rng.normal(size=(25, 3)), 5), 5, oracle="sklearn",
           why="return the labels themselves (here -4, 3, 7, 100), not their positions among the classes")
 
 
@@ -102,30 +127,35 @@ def test_matches_sklearn(impl, k, n_classes):
         centres = rng.normal(0, 2, (n_classes, 4))
         y_train = rng.integers(0, n_classes, n)
         x_train = centres[y_train] + rng.normal(size=(n, 4))  # random floats: no two distances tie
-        check(impl, x_train, y_train, rng.normal(0, 2, (q, 4)), k, oracle="sklearn")
+        x_test = settled(x_train, y_train, rng.normal(0, 2, (q, 4)), k)  # no tied vote
+        check(impl, x_train, y_train, x_test, k, oracle="sklearn")
 
 
 @pytest.mark.parametrize("k", [1, 2, 4, 7])
 def test_integer_grid_with_many_ties(impl, k):
+    # Duplicates and equal distances everywhere; kept are the test points where the tie rules agree.
     rng = np.random.default_rng(20 + k)
     for _ in range(3):
-        x_train = rng.integers(0, 4, (40, 2)).astype(np.float64)  # duplicates and equal distances everywhere
+        x_train = rng.integers(0, 4, (40, 2)).astype(np.float64)
         y_train = rng.integers(0, 3, 40)
-        check(impl, x_train, y_train, rng.integers(0, 4, (30, 2)).astype(np.float64), k)
+        x_test = settled(x_train, y_train, rng.integers(0, 4, (60, 2)).astype(np.float64), k)
+        check(impl, x_train, y_train, x_test, k)
 
 
 def test_float32_inputs(impl):
     rng = np.random.default_rng(30)
     x_train = rng.integers(-3, 4, (50, 3)).astype(np.float32)
     y_train = rng.integers(0, 4, 50).astype(np.int32)
-    check(impl, x_train, y_train, rng.integers(-3, 4, (20, 3)).astype(np.float32), 5)
+    x_test = settled(x_train, y_train, rng.integers(-3, 4, (40, 3)).astype(np.float32), 5)
+    check(impl, x_train, y_train, x_test.astype(np.float32), 5)
 
 
 # 3. Edge cases and bad input.
 
 def test_no_test_points(impl):
     call = Call(impl.knn_predict, np.zeros((3, 2)), np.array([0, 1, 1]), np.zeros((0, 2)), 2)
-    assert_array(call.out, dtype=np.int64, shape=(0,), call=call, what="predictions for no test points")
+    if np.shape(call.out) != (0,):
+        fail("no test points: an empty array of predictions", call=call, got=show(call.out))
 
 
 def test_single_training_point(impl):
@@ -133,14 +163,30 @@ def test_single_training_point(impl):
           why="one training point: it is everyone's nearest neighbour")
 
 
-def test_bad_input_raises(impl):
-    x, y = np.zeros((4, 2)), np.array([0, 1, 0, 1])
+@pytest.mark.convention("predictions: an int64 array")
+def test_returns_int64(impl):
+    x = np.array([[0.0], [1.0], [5.0]], np.float32)
+    for y in (np.array([4, 4, 9], np.int32), np.array([4, 4, 9], np.int64)):
+        for q in (np.array([[0.2], [4.0]], np.float32), np.zeros((0, 1), np.float32)):
+            call = Call(impl.knn_predict, x, y, q, 1)
+            assert_array(call.out, dtype=np.int64, shape=(len(q),), call=call, what="predictions")
+
+
+@pytest.mark.contract("k not in 1..N: ValueError")
+def test_bad_k_raises(impl):
+    x, y = np.arange(8.0).reshape(4, 2), np.array([0, 1, 0, 1])
+    assert_raises(ValueError, impl.knn_predict, x, y, np.zeros((2, 2)), 0, why="k must be at least 1")
+    assert_raises(ValueError, impl.knn_predict, x, y, np.zeros((2, 2)), 5, why="k cannot exceed the 4 training points")
+
+
+@pytest.mark.contract("bad shapes: ValueError")
+def test_bad_shapes_raise(impl):
+    x, y = np.arange(8.0).reshape(4, 2), np.array([0, 1, 0, 1])
     fn = impl.knn_predict
-    assert_raises(ValueError, fn, x, y, np.zeros((2, 2)), 0, why="k must be at least 1")
-    assert_raises(ValueError, fn, x, y, np.zeros((2, 2)), 5, why="k cannot exceed the 4 training points")
-    assert_raises(ValueError, fn, x, y, np.zeros((2, 3)), 1, why="test points have 3 features, training points 2")
-    assert_raises(ValueError, fn, x, y[:3], np.zeros((2, 2)), 1, why="y_train needs one label per training point")
-    assert_raises(ValueError, fn, np.zeros(4), y, np.zeros((2, 1)), 1, why="x_train must be (N, D)")
+    assert_raises(ValueError, fn, x, y, np.zeros((2, 1)), 1, why="test points have 1 feature, training points 2")
+    assert_raises(ValueError, fn, x, np.array([0, 1, 0, 1, 1]), np.zeros((2, 2)), 1,
+                  why="y_train needs exactly one label per training point (5 labels for 4 points)")
+    assert_raises(ValueError, fn, x, y, np.zeros((2, 1, 2)), 1, why="x_test must be (Q, D)")
 
 
 # 4. Properties.
@@ -149,6 +195,7 @@ def test_shuffling_the_training_set(impl):
     rng = np.random.default_rng(40)
     x_train, y_train = rng.normal(size=(60, 3)), rng.integers(0, 4, 60)
     x_test = rng.normal(size=(30, 3))
+    x_test = settled(x_train, y_train, x_test, 5)  # no tied vote
     base = check(impl, x_train, y_train, x_test, 5)
     perm = rng.permutation(60)
     call = Call(impl.knn_predict, x_train[perm], y_train[perm], x_test, 5)

@@ -41,5 +41,12 @@ def mean_iou(pred: np.ndarray, target: np.ndarray, num_classes: int, ignore_inde
 
     Inputs must not be modified. Watch the integer dtype: uint8 arithmetic wraps around.
     Speed: vectorised (no Python loop over pixels).
+
+    Canonical code: mmsegmentation's ``intersect_and_union`` and ``total_area_to_metrics`` (masks
+    out ``ignore_index``, pools areas over the dataset, ``mIoU = nanmean``) gives the same values.
+    It differs in checks, each a test of its own: class ids outside [0, K) fall silently outside
+    its histogram bins (test_out_of_range_classes_raise), it checks no shapes
+    (test_shape_mismatch_raises), and an absent class's 0 / 0 warns
+    (test_empty_union_is_nan_without_warning). Output types: test_returns_float64_and_float.
     """
     raise NotImplementedError("mean_iou")

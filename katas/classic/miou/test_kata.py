@@ -1,5 +1,7 @@
 """Tests for classic/miou. Run: pytest katas/classic/miou"""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -25,18 +27,21 @@ def brute_force(pred, target, num_classes, ignore_index=255):
 def check(impl, pred, target, num_classes, ignore_index=None, expected=None, why=None):
     __tracebackhide__ = True
     kwargs = {} if ignore_index is None else {"ignore_index": ignore_index}
-    call = Call(impl.mean_iou, pred, target, num_classes, **kwargs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # 0 / 0 warnings: test_empty_union_is_nan_without_warning
+        call = Call(impl.mean_iou, pred, target, num_classes, **kwargs)
     assert_returns(call, "miou", "per_class_iou")
-    miou, per_class = call.out
-    assert_array(per_class, dtype=np.float64, shape=(num_classes,), call=call, what="per_class_iou")
-    if not isinstance(miou, float):
-        fail(f"miou must be a float, got {type(miou).__name__}", call=call, got=repr(miou))
+    miou, per_class = call.out  # read leniently: the exact types are test_returns_float64_and_float
+    per_class = np.asarray(per_class)
+    if per_class.shape != (num_classes,) or per_class.dtype.kind != "f" or np.ndim(miou) != 0:
+        fail(f"per_class_iou must be ({num_classes},) floats and miou one number", call=call, got=repr(call.out)[:300])
+    miou = float(miou)
     e_miou, e_iou = expected or brute_force(pred, target, num_classes, 255 if ignore_index is None else ignore_index)
     absent = np.flatnonzero(np.isnan(e_iou)).tolist()
-    assert_close(per_class, e_iou, rtol=1e-12, atol=1e-12, call=call, what="per_class_iou",
+    assert_close(per_class, e_iou, rtol=1e-6, atol=1e-9, call=call, what="per_class_iou",
                  why=why or (f"IoU_c = |pred == c and target == c| / |pred == c or target == c| over non-ignored "
                              f"pixels; classes {absent} occur in neither and must be NaN"))
-    assert_close(miou, e_miou, rtol=1e-12, atol=1e-12, call=call, what="miou",
+    assert_close(miou, e_miou, rtol=1e-6, atol=1e-9, call=call, what="miou",
                  why=why or f"the mean over the classes that occur: classes {absent} are left out, "
                                "not counted as 0 or 1")
     return call.out
@@ -122,16 +127,54 @@ def test_everything_ignored_gives_nan(impl):
           why="no pixel is left: every class has an empty union, so every IoU and the mean are NaN")
 
 
+@pytest.mark.convention("union 0: NaN without a RuntimeWarning")
+def test_empty_union_is_nan_without_warning(impl):
+    pred, target = np.array([0, 0, 1, 255]), np.array([0, 1, 1, 255])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        try:
+            call = Call(impl.mean_iou, pred, target, 3)
+        except RuntimeWarning as w:
+            fail(f"mean_iou warned: {w}", call="mean_iou([0, 0, 1, 255], [0, 1, 1, 255], 3)",
+                 why="class 2 occurs nowhere: its union is 0 and its IoU NaN, set without dividing 0 by 0")
+        try:
+            empty = Call(impl.mean_iou, np.zeros(0, np.int64), np.zeros(0, np.int64), 2)
+        except RuntimeWarning as w:
+            fail(f"mean_iou warned: {w}", call="mean_iou([], [], 2)",
+                 why="no pixel: every IoU is NaN and so is the mean, without a 'mean of empty slice' warning")
+    assert_close(np.asarray(call.out[1], np.float64), [0.5, 0.5, np.nan], call=call, what="per_class_iou")
+    if not np.isnan(float(empty.out[0])):
+        fail("mIoU of no pixels must be NaN", call=empty, got=repr(empty.out[0]))
+
+
+@pytest.mark.convention("per_class_iou float64 array; miou a float")
+def test_returns_float64_and_float(impl):
+    for dtype in (np.uint8, np.int32):
+        call = Call(impl.mean_iou, np.array([0, 1, 1, 2], dtype), np.array([0, 1, 2, 2], dtype), 3)
+        assert_returns(call, "miou", "per_class_iou")
+        assert_array(call.out[1], dtype=np.float64, shape=(3,), call=call, what="per_class_iou")
+        if not isinstance(call.out[0], float):
+            fail(f"miou must be a float, got {type(call.out[0]).__name__}", call=call, got=repr(call.out[0]))
+
+
+@pytest.mark.contract("class id outside [0, K): ValueError")
 def test_out_of_range_classes_raise(impl):
+    # Each id out of range lands inside the K * K confusion matrix (or is skipped by per-class masks),
+    # so without the check it is miscounted silently.
     target = np.array([[0, 1], [2, 255]], np.uint8)
     why = "a prediction outside [0, K) at a non-ignored pixel is a bug upstream; say so instead of miscounting"
-    assert_raises(ValueError, impl.mean_iou, np.array([[0, 1], [3, 0]], np.uint8), target, 3, why=why)
-    assert_raises(ValueError, impl.mean_iou, np.array([[0, 255], [2, 0]], np.uint8), target, 3, why=why)
-    assert_raises(ValueError, impl.mean_iou, np.array([[0, -1], [2, 0]]), target.astype(np.int64), 3, why=why)
-    assert_raises(ValueError, impl.mean_iou, np.array([[0, 1], [2, 0]]), np.array([[0, 1], [7, 255]]), 3,
+    assert_raises(ValueError, impl.mean_iou, np.array([[3, 1], [2, 0]], np.uint8), target, 3,
+                  why=why + " (target 0 * 3 + pred 3 would count as target 1, pred 0)")
+    assert_raises(ValueError, impl.mean_iou, np.array([[0, -1], [2, 0]]), target.astype(np.int64), 3,
+                  why=why + " (target 1 * 3 + pred -1 would count as target 0, pred 2)")
+    assert_raises(ValueError, impl.mean_iou, np.array([[0, 1], [0, 0]]), np.array([[0, 1], [3, 255]]), 3,
                   why="a target outside [0, K) that is not ignore_index is not a class either")
+
+
+@pytest.mark.contract("shapes differ: ValueError")
+def test_shape_mismatch_raises(impl):
     assert_raises(ValueError, impl.mean_iou, np.zeros((2, 3), np.int64), np.zeros((3, 2), np.int64), 3,
-                  why="pred and target must have the same shape")
+                  why="pred and target must have the same shape (the same number of pixels is not enough)")
 
 
 def test_anything_goes_at_ignored_pixels(impl):

@@ -49,7 +49,17 @@ def match_anchors(anchors: np.ndarray, gt_boxes: np.ndarray, fg_iou_threshold: f
         No anchors (A = 0): two empty int64 arrays.
 
     Inputs are not modified. Shapes other than (A, 4) / (G, 4), or ``bg_iou_threshold >
-    fg_iou_threshold``, raise ``ValueError``. Vectorise: one (A, G) IoU matrix, no loop over pairs.
+    fg_iou_threshold``, raise ``ValueError``.
+
+    Canonical code: torchvision's ``Matcher(0.7, 0.3, allow_low_quality_matches=True)`` as the RPN
+    uses it (``>= high`` matches, ``< low`` is background, every tie at a gt's highest IoU is kept
+    with its own best gt). It differs in one convention: a gt whose highest IoU is 0 marks every
+    anchor at IoU 0 as a match (``test_gt_that_overlaps_no_anchor_claims_nothing``); its -1 / -2
+    in place of the gt index for background / ignored anchors is written here as ``labels``.
+    mmdetection's ``MaxIoUAssigner`` (``match_low_quality=True``, ``gt_max_assign_all=True``) has
+    the same thresholds but re-points a claimed anchor to the claiming gt, a later gt overriding an
+    earlier one (``test_low_quality_anchor_keeps_its_own_best_gt``), and with its default
+    ``min_pos_iou=0`` also lets a gt that overlaps nothing claim the anchors at IoU 0.
     """
     raise NotImplementedError("match_anchors")
 
@@ -76,6 +86,12 @@ def sample_labels(labels: np.ndarray, batch_size_per_image: int = 256, positive_
         generator state gives the same result.
 
     ``labels`` is not modified. ``labels`` not 1-D, a value other than -1, 0, 1, a negative batch
-    size, a fraction outside [0, 1], or ``rng`` not a ``numpy.random.Generator`` raise ``ValueError``.
+    size, a fraction outside [0, 1], or ``rng`` not a ``numpy.random.Generator`` (a legacy
+    ``RandomState`` included) raise ``ValueError``.
+
+    Canonical code: torchvision's ``BalancedPositiveNegativeSampler`` (``num_pos = min(#pos,
+    int(batch * fraction))``, negatives fill the rest, ``torch.randperm(n)[:k]`` in each group);
+    it returns two masks instead of one label array and draws from torch's global generator; here
+    the draw comes from ``rng``, and any uniform subset is accepted.
     """
     raise NotImplementedError("sample_labels")

@@ -33,6 +33,11 @@ def base_anchors(sizes, aspect_ratios) -> np.ndarray:
     Unlike torchvision, do **not** round the coordinates to integers.
 
     Raises ``ValueError`` when either sequence is empty or holds a value <= 0.
+
+    Canonical code: torchvision's ``AnchorGenerator.generate_anchors`` (ratio-major, ``h / w = r``,
+    ``w * h = s**2``) differs in one convention: it rounds the anchors (``base_anchors.round()``),
+    decided by ``test_no_rounding``. mmdetection's ``AnchorGenerator.gen_single_level_base_anchors``
+    with ``scale_major=True``, ``base_size=1`` and ``scales=sizes`` gives the same rows (no rounding).
     """
     raise NotImplementedError("base_anchors")
 
@@ -60,6 +65,12 @@ def grid_anchors(base: np.ndarray, feature_shape, stride, offset: float = 0.0) -
     empty (0, 4) array.
 
     Raises ``ValueError`` when ``base`` is not (A, 4), ``feature_shape`` is not two ints >= 0,
-    or a stride is <= 0. Vectorise with broadcasting: no Python loop over cells.
+    or a stride is <= 0.
+
+    Canonical code: torchvision's ``AnchorGenerator.grid_anchors`` (cells row-major, a cell's
+    anchors together, ``shifts = arange(W) * stride_w``, strides given height first) is this
+    function with ``offset=0``. mmdetection's ``single_level_grid_priors`` has the same order but
+    takes its strides as ``(stride_w, stride_h)``, width first, and puts ``center_offset`` into the
+    base anchors instead; the stride order is decided by ``test_grid_stride_pair_is_y_then_x``.
     """
     raise NotImplementedError("grid_anchors")

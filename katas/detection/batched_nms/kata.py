@@ -36,14 +36,21 @@ def batched_nms(boxes: torch.Tensor, scores: torch.Tensor, idxs: torch.Tensor,
     Rules and edge cases:
         - Within a category: visit boxes from the highest score down (equal scores: lower index
           first) and keep a box unless it overlaps an already kept box of its category with
-          IoU > ``iou_threshold``. These are the semantics of ``torchvision.ops.batched_nms``
-          (whose offset trick assumes coordinates >= 0), with a deterministic tie rule.
+          IoU > ``iou_threshold``. These are the semantics of ``torchvision.ops.batched_nms``,
+          with a deterministic tie rule.
         - IoU = intersection / union; apart or touching boxes have IoU 0; two boxes whose union is
           0 (zero area) have IoU 0, never NaN.
         - N = 0 gives an empty int64 tensor on the device of ``boxes``.
         - Inputs must not be modified (no in-place shifting of the caller's boxes).
         - Bad shapes (boxes not (N, 4), scores or idxs not (N,)) raise ``ValueError``.
         - The result lives on the input's device: CUDA boxes give a CUDA tensor of indices.
+
+    Canonical code: ``torchvision.ops.batched_nms``. For small inputs (up to 1000 boxes on the CPU)
+    it uses the coordinate trick, offsetting category k by ``k * (boxes.max() + 1)`` and running one
+    ``nms``; that separates categories only for coordinates >= 0, which torchvision asks of its
+    inputs, while this kata allows negative ones (test_negative_coordinates). Above that size it
+    loops over the categories (``_batched_nms_vanilla``), which is exact for any coordinates.
+    torchvision leaves the order of equal scores unspecified (test_equal_scores_keep_lower_index_first).
 
     Speed: no pure-Python loop over pairs of boxes; vectorise the overlap computations. About 3000
     boxes in 4 categories, 2400 of them in one crowded category, at IoU 0.7, must run within the

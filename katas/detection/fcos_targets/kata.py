@@ -33,7 +33,7 @@ def fcos_targets(points: np.ndarray, gt_boxes: np.ndarray, gt_labels: np.ndarray
         strides: L positive strides; required when ``center_sampling_radius`` is given, else unused.
 
     For location (x, y) and gt g = (x1, y1, x2, y2), with ``l = x - x1, t = y - y1, r = x2 - x,
-    b = y2 - y`` (float64 whatever the input dtype):
+    b = y2 - y``:
         1. Inside. Without centre sampling: ``min(l, t, r, b) > 0`` (strictly: a point on the border
            is outside). With centre sampling at radius r on a level of stride s: the point must lie
            strictly inside the **centre box** ``(cx - r*s, cy - r*s, cx + r*s, cy + r*s)`` (cx, cy
@@ -54,6 +54,14 @@ def fcos_targets(points: np.ndarray, gt_boxes: np.ndarray, gt_labels: np.ndarray
     Inputs are not modified. Raises ``ValueError`` for wrong shapes (points not (P, 2), gt_boxes
     not (G, 4), gt_labels not (G,), size_ranges not (L, 2)), counts that are not L non-negative
     integers summing to P, a negative gt label, a radius without strides or with ``r <= 0``.
-    Vectorise over points and gts: a (P, G) computation, no Python loop over pairs.
+
+    Canonical code: mmdetection's ``FCOSHead._get_target_single`` and ``centerness_target`` (the
+    original FCOS code, tianzhi0549/FCOS ``prepare_targets`` / ``get_sample_region``, has the same
+    rules): ``bbox_targets.min(-1) > 0`` (or the clipped centre box), ``lo <= max <= hi``, areas set
+    to INF where a test fails and ``areas.min(dim=1)`` (first minimum: equal areas go to the lower
+    gt). It differs in its outputs for background points: label ``num_classes`` instead of -1 (this
+    kata has no class count), and the l, t, r, b of gt 0 left in place instead of zeros, with the
+    centerness computed for positives only (``test_background_targets_are_zero``). The random tests
+    use continuous gt boxes, so no point lies on a border or a range end and no two areas are equal.
     """
     raise NotImplementedError("fcos_targets")

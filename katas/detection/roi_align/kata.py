@@ -69,8 +69,16 @@ def roi_align(features: np.ndarray, rois: np.ndarray, output_size, spatial_scale
           (K, 5), when ``output_size`` is not positive, or when a batch index is not a whole number
           in [0, N).
 
+    Canonical code: torchvision's CPU kernel (``torchvision/csrc/ops/cpu/roi_align_kernel.cpp``:
+    ``roi_align_forward_kernel_impl``, ``pre_calc_for_bilinear_interpolate``) is the definition,
+    steps 1-7 above, for ``aligned`` False and True, any ``sampling_ratio`` and ``spatial_scale``.
+    Detectron2's ``ROIAlign(aligned=True)`` and mmcv's ``RoIAlign(pool_mode="avg")`` compute the
+    same. The statement adds what torchvision leaves unchecked: the ValueErrors below
+    (the contract tests), and the output keeps the features' dtype
+    (``test_output_keeps_the_features_dtype``).
+
     Speed: vectorise over the channels and the sample points of a RoI (a Python loop over the
-    RoIs is fine; a loop over sample points is not). 300 RoIs on a 2 x 64 x 50 x 68 feature map
+    RoIs is fine; a loop over sample points is not). 60 RoIs on a 2 x 16 x 50 x 68 feature map
     must run within the ratio to the reference that ``kata.toml`` gives under [speed].
     """
     raise NotImplementedError("roi_align")

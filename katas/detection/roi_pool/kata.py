@@ -53,6 +53,15 @@ def roi_pool(features: np.ndarray, rois: np.ndarray, output_size, spatial_scale:
           (K, 5), when ``output_size`` is not positive, or when a batch index is not a whole number
           in [0, N).
 
+    Canonical code: torchvision's CPU kernel (``torchvision/csrc/ops/cpu/roi_pool_kernel.cpp``,
+    ``roi_pool_forward_kernel_impl``: ``round()`` of the scaled corners, ``+ 1`` sizes,
+    ``floor(ph * bin_size_h)`` / ``ceil((ph + 1) * bin_size_h)``, clipping, empty bin 0) is the
+    definition; it is also Fast R-CNN's Caffe RoIPooling layer. Two conventions are tests of their
+    own: C's rounding of halves (``test_coordinates_round_half_away_from_zero``; ``np.round`` differs)
+    and the order of the bin-end product (``test_bin_edges_use_the_float_bin_size``). The statement
+    adds what torchvision leaves unchecked: the ValueErrors (contract tests) and the output dtype
+    of the features for any rois dtype (``test_output_keeps_the_features_dtype``).
+
     Speed: not tested; a Python loop over RoIs and bins with the max taken over all channels at
     once is the usual answer.
     """

@@ -51,7 +51,16 @@ def simota_assign(cost: np.ndarray, ious: np.ndarray, candidate_mask: np.ndarray
         No gts (G = 0), no anchors (A = 0) or no candidates: every anchor is background.
 
     Inputs are not modified. Raises ``ValueError`` when cost or ious is not 2-D, their shapes
-    differ, candidate_mask is not a bool array of shape (A,), or ``n_candidate_k < 1``. Vectorise
-    the top-k and the conflict step; a loop over the gts for step 2 is fine (YOLOX has one).
+    differ, candidate_mask is not a bool array of shape (A,), or ``n_candidate_k < 1``.
+
+    Canonical code: YOLOX's ``YOLOXHead.simota_matching`` (``dynamic_k_matching`` in older
+    releases) in ``yolox/models/yolo_head.py``, on the ``fg_mask`` columns that
+    ``get_assignments`` passes it: ``torch.topk(ious, min(10, C))``, ``clamp(sum.int(), min=1)``,
+    ``torch.topk(cost[g], k, largest=False)`` per gt, and ``torch.min(cost[:, multiple], dim=0)``
+    for conflicts. This kata follows it; two of its edges are pinned here and tested as
+    conventions: torch.topk does not promise an order for equal costs (here the lower anchor index,
+    ``test_cost_ties_take_the_lower_anchor_index``), and the conflict minimum over the whole column
+    rather than over the claimants (``test_conflict_uses_the_whole_cost_column``). The random tests
+    use distinct costs and IoUs in multiples of 1/64, so neither edge nor float32 sums decide them.
     """
     raise NotImplementedError("simota_assign")

@@ -57,7 +57,16 @@ def soft_nms(boxes: np.ndarray, scores: np.ndarray, method: str = "linear", iou_
         - ``ValueError`` for an unknown ``method``, ``sigma <= 0`` with ``"gaussian"``,
           ``score_threshold <= 0``, or bad shapes (boxes not (N, 4), scores not (N,)).
 
-    Complexity: O(N^2) at worst (each selection decays every remaining box); vectorise the decay
-    over the remaining boxes instead of looping over pairs in Python.
+    Canonical code: the authors' ``cpu_soft_nms`` (Bodla et al., github.com/bharatsingh430/soft-nms,
+    Cython) is the original. It selects by the same rule and decays the same way (linear only for
+    IoU > Nt, Gaussian ``exp(-iou**2 / sigma)``, method 0 = hard NMS), but differs in conventions, each
+    decided by one test: ``+ 1`` pixel widths (test_continuous_coordinates_no_plus_one); boxes are
+    swapped in place, so equal scores are not taken lower index first
+    (test_equal_scores_select_the_lower_index_first); only a box that overlaps the selected one is
+    checked against the threshold, so a low initial score is never discarded
+    (test_low_initial_scores_are_discarded); it returns positions in the reordered array and
+    checks no arguments. It computes in float32 with a float32 threshold too, so an IoU exactly at
+    the threshold stays at it; a float32 IoU against a float64 threshold does not
+    (test_iou_exactly_at_the_threshold_does_not_decay). mmcv's ``soft_nms`` wraps a port of it.
     """
     raise NotImplementedError("soft_nms")

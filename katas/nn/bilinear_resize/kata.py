@@ -46,11 +46,21 @@ def resize_bilinear(image: np.ndarray, out_h: int, out_w: int, align_corners: bo
         - H = 1 or W = 1 (or out size 1) must work; C = 0 gives an empty (out_h, out_w, 0).
         - The input must not be modified.
         - Accuracy: float64 within 1e-9 of torch; float32 within 1e-5 (relative or absolute) of
-          torch's float64 result on values in [0, 1].
+          torch's float64 result on values in [0, 1] (the weights may be computed in float32).
         - Raises ``ValueError`` for an image that is not 2-D or 3-D or has H or W = 0, a
           non-float dtype, or out_h or out_w below 1.
 
-    Speed: vectorised (no Python loop over pixels). Resizing a 1024x1024x3 float32 image to
-    768x1280 must run within the ratio to the reference that ``kata.toml`` gives under [speed].
+    Canonical code: ``torch.nn.functional.interpolate(mode="bilinear", antialias=False)`` (its CPU
+    kernel ``upsample_bilinear2d``: ``area_pixel_compute_source_index`` clamps a negative source to
+    0, and the second tap steps back to the last pixel at the edge) is the definition. OpenCV's
+    ``cv2.resize(image, (out_w, out_h), interpolation=cv2.INTER_LINEAR)`` follows the same
+    half-pixel rule and clamping on float images, but has no align_corners=True mode, and on uint8
+    images it blends with 11-bit fixed-point weights and rounds (within 1 grey level of this).
+    Neither antialiases; torch's ``antialias=True`` (and PIL, and ``cv2.INTER_AREA``) average wider
+    windows when downsampling and give other values. TF1's legacy ``resize_bilinear`` without
+    ``half_pixel_centers`` uses ``src = d * in / out``: not this kata's rule.
+
+    Speed: vectorised (no Python loop over pixels). Resizing a 256x256x3 float32 image to
+    192x320 must run within the ratio to the reference that ``kata.toml`` gives under [speed].
     """
     raise NotImplementedError("resize_bilinear")

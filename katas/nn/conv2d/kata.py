@@ -47,10 +47,18 @@ def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, stride=1,
           dilation is below 1, a padding is negative, or the dilated kernel is larger than the
           padded input.
 
-    Speed: no Python loop over samples, positions or channels. The forward pass on a
-    (32, 64, 56, 56) float32 input with 64 3x3 filters and padding 1 must run within the ratio to
-    the reference that ``kata.toml`` gives under [speed] (the reference builds all receptive fields
-    as one strided view and does one matrix product).
+    Canonical code: cs231n's im2col layers (assignment 2: ``im2col.py``'s ``im2col_indices`` /
+    ``col2im_indices`` with ``np.add.at``, and ``conv_forward_im2col`` / ``conv_backward_im2col``) are
+    this algorithm for groups = 1, dilation = 1 and square stride and padding; extended to groups
+    (one matrix product per block) and dilation (taps ``dilation`` apart) they pass every test.
+    cs231n always has a bias; here ``b=None`` gives ``db=None`` (``test_no_bias_gives_db_none``).
+    Output and gradient dtypes follow the inputs (``test_outputs_keep_the_input_dtypes``).
+    ``torch.nn.functional.conv2d`` and its autograd compute the same values.
+
+    Speed: no Python loop over samples, positions or channels (a loop over the G groups or the
+    KH * KW taps is fine). The forward pass on a (4, 16, 24, 24) float32 input with 16 3x3 filters
+    and padding 1 must run within the ratio to the reference that ``kata.toml`` gives under [speed]
+    (the reference builds all receptive fields as one strided view and does one matrix product).
     """
     raise NotImplementedError("conv2d_forward")
 
@@ -71,7 +79,7 @@ def conv2d_backward(dout: np.ndarray, cache):
 
     Rules: ``dout`` and ``cache`` must not be modified. Accuracy as in the forward pass.
 
-    Speed: vectorised like the forward; the backward pass of a (16, 64, 28, 28) float32 input with 64
+    Speed: vectorised like the forward; the backward pass of a (2, 16, 16, 16) float32 input with 16
     3x3 filters and padding 1 must run within the same ratio to the reference.
     """
     raise NotImplementedError("conv2d_backward")

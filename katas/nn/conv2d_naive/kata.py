@@ -42,6 +42,13 @@ def conv2d_naive(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None, stri
           of shape (F,), a stride is below 1, a padding is negative, or the kernel is larger than
           the padded input (no output position at all).
 
+    Canonical code: cs231n's ``conv_forward_naive`` (assignment 2, ``layers.py``) is this algorithm
+    (pad once, loop over the output positions, sum window * filter, add b[f]); it takes a
+    ``conv_param`` dict where this kata takes ``stride`` and ``padding`` arguments. It differs in
+    two things that are tests of their own: it returns float64 whatever the input dtype
+    (``test_output_has_the_input_dtype``), and it checks no input (the contract tests).
+    ``torch.nn.functional.conv2d`` computes the same values.
+
     Speed: loops are the point of this version; loop over the output positions (i, j) and let
     numpy do each dot product over (C, KH, KW). No speed test.
     """
