@@ -162,18 +162,15 @@ def _changed(old, new) -> str:
 
 
 def report(headline: str, *, call=None, got=None, expected=None, why=None, extra=None) -> str:
-    """Format a failure message; None fields are left out."""
+    """Format a failure message; None fields are left out. A value that spans several lines (a 2-D
+    array) is indented under its field, so the block stays readable."""
     lines = [headline]
-    if call is not None:
-        lines.append(f"  call:     {call}")
-    if got is not None:
-        lines.append(f"  got:      {got}")
-    if expected is not None:
-        lines.append(f"  expected: {expected}")
-    for k, v in (extra or {}).items():
-        lines.append(f"  {k + ':':<9} {v}")
-    if why:
-        lines.append(f"  why:      {why}")
+    fields = [("call", call), ("got", got), ("expected", expected), *(extra or {}).items(), ("why", why)]
+    for name, value in fields:
+        if value is None or (name == "why" and not value):
+            continue
+        text = str(value).replace("\n", "\n" + " " * 12)
+        lines.append(f"  {name + ':':<9} {text}")
     return "\n".join(lines)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 from _pytest.reports import TestReport
@@ -292,6 +293,8 @@ def pytest_runtest_makereport(item, call):  # noqa: F811 (a second implementatio
             last = call.excinfo.traceback[-1]
             report.longrepr = (f"not started: {last.name}() in {_relative(last.path)} "
                                "still raises NotImplementedError")
+    elif category == FAILED and _compact(item, call):
+        report.longrepr = _compact(item, call)
     elif category == TIMED_OUT:
         _shorten_timeouts_after(item)
         report.longrepr = (
@@ -324,6 +327,26 @@ def pytest_runtest_call(item):
             "for the other tests. Change such settings only inside a context manager (np.errstate, "
             "torch.no_grad) that restores them before returning.")
     return result
+
+
+def _compact(item, call) -> str | None:
+    """The default failure report for a harness assertion: the test's line, then the call / got /
+    expected / why block; nothing more (``--tb=long`` or ``--tb=short`` still give pytest's own)."""
+    if item.config.getoption("tbstyle", "auto") != "auto" or not call.excinfo.errisinstance(AssertionError):
+        return None
+    if not (call.excinfo.errisinstance(TooSlow) or "\n  " in str(call.excinfo.value)):
+        return None  # a bare `assert` of the learner's or an unexpected one: pytest's report explains it better
+    name = getattr(item, "originalname", item.name)
+    here = [e for e in call.excinfo.traceback if Path(e.path) == Path(item.path)]
+    entry = next((e for e in here if e.name == name), here[0] if here else None)
+    where = ""
+    if entry is not None:
+        try:
+            line = str(entry.statement).strip()
+        except Exception:
+            line = ""
+        where = f"{_relative(entry.path)}:{entry.lineno + 1}: {line}\n"
+    return f"{where}{call.excinfo.value}"
 
 
 AFTER_TIMEOUT = 2  # seconds: the per-test limit for the rest of a kata once one of its tests hung
