@@ -113,8 +113,9 @@ def cmd_progress(args):
     p.add_argument("--impl")
     p.add_argument("--lang", choices=("en", "zh"), default="en")
     p.add_argument("--no-run", action="store_true", help="show the history only, without running tests")
+    p.add_argument("--rerun", action="store_true", help="run even the katas unchanged since their last run")
     a = p.parse_args(args)
-    return learner.cmd_progress(a.track, a.impl, a.lang, run=not a.no_run, ids=a.katas)
+    return learner.cmd_progress(a.track, a.impl, a.lang, run=not a.no_run, ids=a.katas, rerun=a.rerun)
 
 
 def cmd_hint(args):

@@ -80,6 +80,9 @@ class Store:
                 self.conn.execute("PRAGMA busy_timeout=60000")
                 self.conn.execute("PRAGMA journal_mode=WAL")
                 self.conn.executescript(SCHEMA)
+                cols = {r[1] for r in self.conn.execute("PRAGMA table_info(attempts)")}
+                if "fingerprint" not in cols:  # a history from before fingerprints
+                    self.conn.execute("ALTER TABLE attempts ADD COLUMN fingerprint TEXT")
                 break
             except sqlite3.OperationalError as exc:
                 if "locked" in str(exc) and attempt < 99:
@@ -125,13 +128,19 @@ class Store:
             )
 
     def add_attempt(self, run_id: int, kata: str, impl: str, status: str, passed: int, ran: int,
-                    complete: bool, speed_ratio, devices: str) -> None:
+                    complete: bool, speed_ratio, devices: str, fingerprint: str | None = None) -> None:
         with self.tx():
             self.conn.execute(
-                "INSERT INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO attempts (run_id, at, kata, impl, status, passed, ran, complete, speed_ratio, "
+                "devices, hints_used, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (run_id, now(), kata, impl, status, passed, ran, int(complete), speed_ratio, devices,
-                 self.hints_shown(kata)),
+                 self.hints_shown(kata), fingerprint),
             )
+
+    def last_fingerprint(self, kata: str, impl: str) -> str | None:
+        row = self.conn.execute("SELECT fingerprint FROM attempts WHERE kata = ? AND impl = ? AND complete = 1 "
+                                "ORDER BY at DESC, rowid DESC LIMIT 1", (kata, impl)).fetchone()
+        return row[0] if row else None
 
     def add_hint(self, kata: str, number: int) -> None:
         with self.tx():

@@ -136,6 +136,37 @@ def variants(kata: Kata) -> dict[str, Implementation]:
     return out
 
 
+def module_file(package: str, kata: Kata) -> Path | None:
+    """The file that holds ``package.track.name``, without importing it (None if there is none)."""
+    if package == DEFAULT:
+        return kata.stub_file  # katas/<track>/<name>/ is a package; the learner writes its kata.py
+    try:
+        spec = importlib.util.find_spec(f"{package}.{kata.module}")
+    except (ImportError, ValueError):
+        return None
+    return Path(spec.origin) if spec is not None and spec.origin else None
+
+
+def fingerprint(package: str, kata: Kata) -> str:
+    """A hash of everything a kata's verdict depends on: the learner's file, the kata's tests and
+    metadata, and the harness. Unchanged fingerprint, unchanged verdict: no need to run again."""
+    import hashlib
+
+    from .catalog import ROOT
+
+    h = hashlib.sha1()
+    learner = module_file(package, kata)
+    parts = [learner, kata.folder / "test_kata.py", kata.folder / "kata.toml",
+             *sorted((ROOT / "cvkatas").glob("*.py"))]
+    for f in parts:
+        h.update(str(f).encode())
+        try:
+            h.update(f.read_bytes() if f is not None else b"-")
+        except OSError:
+            h.update(b"?")
+    return h.hexdigest()
+
+
 def is_reference_path(path: str | os.PathLike) -> bool:
     try:
         Path(path).resolve().relative_to(SOLUTIONS_DIR)

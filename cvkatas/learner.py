@@ -28,7 +28,21 @@ class CommandError(Exception):
 
 # -- running tests ------------------------------------------------------------------------------
 
-def run_tests(katas, impl: str | None, quiet=True, extra=()) -> dict[str, list[dict]]:
+def _rel(path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def _bar(done: int, total: int, label: str) -> None:
+    width = 30
+    fill = int(width * done / max(total, 1))
+    sys.stderr.write(f"\r[{'#' * fill}{'.' * (width - fill)}] {done}/{total} katas  {label:<32}")
+    sys.stderr.flush()
+
+
+def run_tests(katas, impl: str | None, quiet=True, extra=(), progress=False) -> dict[str, list[dict]]:
     """Run the katas' tests for `impl` (recorded in the history like any run); results per kata.
 
     A kata whose code kills the test process (``os._exit``, a segfault) is reported *crashed*, with
@@ -40,7 +54,10 @@ def run_tests(katas, impl: str | None, quiet=True, extra=()) -> dict[str, list[d
             out = os.path.join(tmp, "results.json")
             args = [sys.executable, "-m", "pytest", *[str(k.folder) for k in todo], f"--cvk-results={out}",
                     *([f"--impl={impl}"] if impl else []), "-q", *extra]
-            proc = subprocess.run(args, cwd=catalog.ROOT, capture_output=quiet, text=True)
+            if progress and sys.stderr.isatty():
+                proc = _run_with_bar(args, out, [k.id for k in katas], len(katas) - len(todo))
+            else:
+                proc = subprocess.run(args, cwd=catalog.ROOT, capture_output=quiet, text=True)
             records, crashed = results_file.read(out)
         if records is None:
             tail = (proc.stderr or proc.stdout or "").strip().splitlines()[-1:] if quiet else []
@@ -66,6 +83,30 @@ def run_tests(katas, impl: str | None, quiet=True, extra=()) -> dict[str, list[d
         ids = [k.id for k in todo]
         todo = todo[ids.index(crashed["kata"]) + 1:]
     return by_kata
+
+
+def _run_with_bar(args, out, ids, done_before):
+    """Run pytest, drawing a bar of katas done from its results file as it goes."""
+    import time
+
+    with tempfile.TemporaryFile("w+") as log:
+        proc = subprocess.Popen(args, cwd=catalog.ROOT, stdout=log, stderr=subprocess.STDOUT, text=True)
+        while proc.poll() is None:
+            seen = []
+            try:
+                with open(out + ".partial") as fh:
+                    for line in fh:
+                        kid = line.split('"kata": "', 1)[-1].split('"', 1)[0] if '"kata"' in line else None
+                        if kid and (not seen or seen[-1] != kid):
+                            seen.append(kid)
+            except OSError:
+                pass
+            _bar(done_before + max(len(seen) - 1, 0), len(ids), seen[-1] if seen else "starting")
+            time.sleep(0.2)
+        _bar(len(ids), len(ids), "done")
+        sys.stderr.write("\n")
+        log.seek(0)
+        return subprocess.CompletedProcess(args, proc.returncode, log.read(), "")
 
 
 def package(impl: str | None) -> str:
@@ -135,16 +176,43 @@ def cmd_list(track=None, difficulty=None, tag=None, status=None, impl=None, lang
     return 0
 
 
-def cmd_progress(track=None, impl=None, lang="en", run=True, ids=()):
+def to_run(katas, pkg: str, store, rerun: bool) -> tuple[list, set]:
+    """(katas whose tests must run, ids of untouched stubs). An untouched stub is *not started*
+    without running its tests; a kata whose fingerprint (learner file, tests, harness) matches its
+    last complete run keeps that verdict."""
+    run, untouched = [], set()
+    for k in katas:
+        path = impl_mod.module_file(pkg, k)
+        try:
+            source = path.read_text() if path is not None else None
+        except OSError:
+            source = None
+        if source is None or is_stub(source):
+            untouched.add(k.id)
+        elif rerun or store is None or store.last_fingerprint(k.id, pkg) != impl_mod.fingerprint(pkg, k):
+            run.append(k)
+    return run, untouched
+
+
+def cmd_progress(track=None, impl=None, lang="en", run=True, ids=(), rerun=False):
     pkg = package(impl)
     katas = select(track)
     if ids:
-        wanted = {catalog.get(i).id for i in ids}
+        wanted = {k.id for k in catalog.resolve(ids)}
         katas = [k for k in katas if k.id in wanted]
-    if run:
-        run_tests(katas, impl)
     store = db.open_store()
+    untouched = set()
+    if run:
+        todo, untouched = to_run(katas, pkg, store, rerun)
+        kept = len(katas) - len(todo) - len(untouched)
+        print(f"{len(untouched)} untouched stub(s) not run; {kept} unchanged since their last run"
+              f"{' (--rerun runs them again)' if kept else ''}; running {len(todo)}", flush=True)
+        if todo:
+            run_tests(todo, impl, progress=True)
+            store = db.open_store()
     info = summary(store, pkg)
+    for kid in untouched:
+        info[kid]["status"] = "not started"
     print(f"CV Katas progress for --impl={pkg}" + ("" if store else " (recording is off: CVKATAS_DB=off)"))
     current, solved = None, 0
     for k in katas:
@@ -159,6 +227,14 @@ def cmd_progress(track=None, impl=None, lang="en", run=True, ids=()):
               f"{s['hints']:>5}  {title(k, lang)}")
     pct = 100 * solved / max(1, len(katas))
     print(f"\nsolved {solved}/{len(katas)} ({pct:.0f}%)")
+    todo = [k for k in katas if info[k.id]["status"] != "solved"]
+    if todo:
+        rank = {d: i for i, d in enumerate(catalog.DIFFICULTIES)}
+        k = min(todo, key=lambda k: (info[k.id]["status"] == "not started",
+                                     rank.get(k.meta.get("difficulty"), 9), k.meta.get("minutes", 99)))
+        where = impl_mod.module_file(pkg, k) or k.stub_file
+        print(f"next: {k.id} ({info[k.id]['status']}): edit {_rel(where)}, then "
+              f"`nox -s watch -- {k.id}{'' if pkg == impl_mod.DEFAULT else ' --impl ' + pkg}` re-runs it on every save")
     interviews = store.interviews() if store else []
     if interviews:
         print("\nmock interviews")

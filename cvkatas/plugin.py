@@ -445,7 +445,8 @@ def _record_attempt(config, kata):
         config._cvk_run, kata.id, config._cvk_package, kata_status(rs, missing),
         passed=sum(r["outcome"] == "passed" for r in rs), ran=sum(r["outcome"] != "skipped" for r in rs),
         complete=not missing, speed_ratio=max(ratios) if ratios else None,
-        devices=",".join(sorted({r["device"] or "cpu" for r in rs if r["outcome"] == "passed"})))
+        devices=",".join(sorted({r["device"] or "cpu" for r in rs if r["outcome"] == "passed"})),
+        fingerprint=impl_mod.fingerprint(config._cvk_package, kata) if not missing else None)
 
 
 def pytest_report_teststatus(report, config):

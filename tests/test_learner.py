@@ -180,3 +180,20 @@ def test_user_mistakes_are_one_line_without_traceback(env):
         assert proc.returncode == 2, args
         assert "Traceback" not in proc.stderr, args
     assert "did you mean detection/nms" in cvkatas(env, "hint", "detection/nsm").stderr
+
+
+def test_progress_skips_untouched_stubs_and_unchanged_katas(env, tmp_path):
+    import time as _time
+
+    t0 = _time.perf_counter()
+    first = cvkatas(env, "progress")
+    assert first.returncode == 0, first.stderr
+    assert f"{len(catalog.all_katas())} untouched stub(s) not run" in first.stdout
+    assert _time.perf_counter() - t0 < 20 and "next: " in first.stdout
+    ran = cvkatas(env, "progress", "--impl=solutions", "detection/nms")
+    assert "running 1" in ran.stdout and "solved" in ran.stdout
+    again = cvkatas(env, "progress", "--impl=solutions", "detection/nms")
+    assert "1 unchanged since their last run" in again.stdout and "running 0" in again.stdout
+    assert "solved" in again.stdout
+    forced = cvkatas(env, "progress", "--impl=solutions", "detection/nms", "--rerun")
+    assert "running 1" in forced.stdout
