@@ -1,13 +1,28 @@
-"""Known-wrong answers to detection/coco_map; `nox -s verify` proves the tests catch every one.
-Never shown to learners."""
+"""Known-wrong and canonical-style answers to detection/coco_map; `nox -s verify` proves the tests
+catch every one. Never shown to learners."""
+
+import contextlib
+import copy
+import io
 
 import numpy as np
 
 from solutions.detection import coco_map as ref
 
 
+def _loose_group(records, with_score):
+    """ref._group without the bbox check (a negative width passes; a short bbox fails in numpy)."""
+    out = {}
+    for r in records:
+        out.setdefault((r["category_id"], r["image_id"]), []).append(
+            (np.asarray(r["bbox"], np.float64)[:4], r["score"] if with_score else 0.0))
+    return {k: (np.array([b for b, _ in v]).reshape(-1, 4), np.array([s for _, s in v], np.float64))
+            for k, v in out.items()}
+
+
 def _mutant(*, interp="101", envelope=True, thresholds=None, ge=True, max_dets=ref.MAX_DETS,
-            empty_as_zero=False, matching="coco", tie="last", pool="image_id", side="left", mutate=False):
+            empty_as_zero=False, matching="coco", tie="last", pool="image_id", side="left", mutate=False,
+            in_image="stable", check=True, as_arrays=False):
     thr = ref.IOU_THRESHOLDS if thresholds is None else thresholds
     T = len(thr)
 
@@ -47,8 +62,9 @@ def _mutant(*, interp="101", envelope=True, thresholds=None, ge=True, max_dets=r
         return out
 
     def coco_map(detections, ground_truths):
-        gts = ref._group(ground_truths, False)
-        dts = ref._group(detections, True)
+        group = ref._group if check else _loose_group
+        gts = group(ground_truths, False)
+        dts = group(detections, True)
         index = {}  # input position of each detection, per (category, image)
         for n, d in enumerate(detections):
             index.setdefault((d["category_id"], d["image_id"]), []).append(n)
@@ -67,7 +83,10 @@ def _mutant(*, interp="101", envelope=True, thresholds=None, ge=True, max_dets=r
                 n_gt += len(g)
                 if (c, image) in dts:
                     boxes, s = dts[c, image]
-                    keep = np.argsort(-s, kind="stable")[:max_dets]
+                    if in_image == "stable":
+                        keep = np.argsort(-s, kind="stable")[:max_dets]
+                    else:  # argsort(s)[::-1]: equal scores in reverse input order
+                        keep = np.argsort(s, kind="stable")[::-1][:max_dets]
                     tps.append(match(boxes[keep], g))
                     scores.append(s[keep])
                     pos.append(np.asarray(index[c, image], float)[keep])
@@ -75,9 +94,40 @@ def _mutant(*, interp="101", envelope=True, thresholds=None, ge=True, max_dets=r
             tie_key = p if pool == "input" else np.arange(len(s))
             if n_gt:
                 ap[k] = average_precision((tie_key, -s), np.concatenate(tps, axis=1), n_gt)
+        if as_arrays:
+            return {"ap": ap.mean(keepdims=True), "ap50": ap[:, :1].mean(keepdims=True),
+                    "ap75": ap[:, 5:6].mean(keepdims=True)}
         return {"ap": float(ap.mean()), "ap50": float(ap[:, 0].mean()), "ap75": float(ap[:, 5].mean())}
 
     return coco_map
+
+
+def pycocotools_style(detections, ground_truths):
+    """The canonical code itself: COCO + loadRes + COCOeval(iouType="bbox"), on copies of the records
+    (COCOeval writes into what it gets), stats[0:3]."""
+    from pycocotools.coco import COCO
+    from pycocotools.cocoeval import COCOeval
+
+    for r in (*detections, *ground_truths):
+        if len(r["bbox"]) != 4 or r["bbox"][2] < 0 or r["bbox"][3] < 0:
+            raise ValueError("bbox must be [x, y, w, h] with w, h >= 0")
+    if not ground_truths:
+        return {"ap": -1.0, "ap50": -1.0, "ap75": -1.0}
+    if not detections:  # loadRes cannot load an empty list
+        return {"ap": 0.0, "ap50": 0.0, "ap75": 0.0}
+    images = sorted({r["image_id"] for r in (*detections, *ground_truths)})
+    cats = sorted({r["category_id"] for r in (*detections, *ground_truths)})
+    gt = COCO()
+    gt.dataset = {"images": [{"id": i} for i in images], "categories": [{"id": c} for c in cats],
+                  "annotations": [{**copy.deepcopy(r), "id": n + 1, "area": r["bbox"][2] * r["bbox"][3], "iscrowd": 0}
+                                  for n, r in enumerate(ground_truths)]}
+    with contextlib.redirect_stdout(io.StringIO()):
+        gt.createIndex()
+        ev = COCOeval(gt, gt.loadRes(copy.deepcopy(list(detections))), iouType="bbox")
+        ev.evaluate()
+        ev.accumulate()
+        ev.summarize()
+    return {"ap": float(ev.stats[0]), "ap50": float(ev.stats[1]), "ap75": float(ev.stats[2])}
 
 
 WRONG = {
@@ -93,5 +143,9 @@ WRONG = {
     "ties_in_input_order": {"coco_map": _mutant(pool="input")},
     "searchsorted_right": {"coco_map": _mutant(side="right")},
     "mutates_records": {"coco_map": _mutant(mutate=True)},
+    "reversed_ties_in_an_image": {"coco_map": _mutant(in_image="reversed")},
+    "no_bbox_check": {"coco_map": _mutant(check=False)},
+    "returns_arrays": {"coco_map": _mutant(as_arrays=True)},
 }
+CANONICAL = {"pycocotools": {"coco_map": pycocotools_style}}
 SLOW = {}

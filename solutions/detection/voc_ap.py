@@ -11,7 +11,7 @@ def voc_ap(recall: np.ndarray, precision: np.ndarray, use_07_metric: bool = Fals
     if np.any(np.diff(r) < 0):
         raise ValueError("recall must be non-decreasing")
     if use_07_metric:
-        t = np.arange(11) / 10  # exactly k / 10 (linspace gives 0.30000000000000004)
+        t = np.arange(0.0, 1.1, 0.1)  # the devkit's thresholds: t[3] is 0.30000000000000004
         # Largest precision among the points with recall >= t; 0 where none reaches t.
         best = np.where(r[None, :] >= t[:, None], p[None, :], 0.0).max(axis=1, initial=0.0)
         return float(best.mean())

@@ -70,7 +70,15 @@ def coco_map(detections: list, ground_truths: list) -> dict:
     Errors (``ValueError``): a ``bbox`` that is not 4 numbers, or has a negative width or height.
 
     Inputs must not be modified (COCOeval writes "area", "id" and more into the records it gets;
-    you must not). Compute the IoUs of each (image, category) pair as one vectorised (D, G)
-    matrix; Python loops over images, categories and detections are fine.
+    you must not). Python loops over images, categories and detections are fine.
+
+    Canonical code: pycocotools' ``COCOeval`` (``evaluate``, ``accumulate``, ``summarize``) is the
+    oracle of every test, and this statement pins its choices: the stable
+    ``np.argsort(-score, kind="mergesort")`` per image and again over the pooled images, ``>= t``
+    (it compares ``iou < min(t, 1 - 1e-10)``), the last of equal IoUs, ``searchsorted(...,
+    side="left")``. Those tie and threshold choices each have a convention test; the random
+    comparisons use distinct scores. Calling COCOeval yourself needs copies of the records
+    (``loadRes`` and ``evaluate`` write into them) and a guard for no detection (``loadRes`` of an
+    empty list fails).
     """
     raise NotImplementedError("coco_map")

@@ -41,14 +41,17 @@ def sigmoid_focal_loss(logits: torch.Tensor, targets: torch.Tensor, alpha: float
         gamma: the focusing parameter, ``gamma >= 0``; 0 gives (alpha-weighted) BCE.
         reduction: ``"none"`` -> the elementwise loss, the shape of ``logits``;
             ``"mean"`` -> the mean over **all** elements (positives and negatives alike, as
-            torchvision; a mean of no element is NaN, as ``torch.mean`` gives);
-            ``"sum"`` -> the sum over all elements (0 for an empty input).
+            torchvision); ``"sum"`` -> the sum over all elements (0 for an empty input).
             RetinaNet itself sums and divides by the number of positive anchors, but that
             normalisation happens outside this function: do not do it here.
+            Empty input: the mean of no element is NaN in torch, torchvision and fvcore
+            (``torch.mean``), 0 where a codebase guards it (as fvcore's ``smooth_l1_loss``
+            does); both are accepted.
 
     Returns:
-        A tensor on ``logits``' device with its dtype: the shape of ``logits`` for ``"none"``,
-        a 0-dim tensor for ``"mean"`` and ``"sum"``.
+        A tensor on ``logits``' device with its dtype (float64 in, float64 out, accurate to the
+        float64 formulas): the shape of ``logits`` for ``"none"``, a 0-dim tensor for ``"mean"``
+        and ``"sum"``.
 
     Rules:
         - Numerically stable: ``ce`` must not go through ``log(sigmoid(x))``. Logits of +-100
@@ -59,11 +62,20 @@ def sigmoid_focal_loss(logits: torch.Tensor, targets: torch.Tensor, alpha: float
         - Differentiable with respect to ``logits`` through ordinary autograd (no ``.detach()``
           anywhere, the modulating factor ``(1 - p_t) ** gamma`` included). Gradients with respect
           to ``targets`` are not required.
-        - Vectorised: no Python loop over elements. The inputs are not modified.
-        - Errors: ``ValueError`` for an unknown ``reduction`` or when ``targets`` does not have
+        - The inputs are not modified.
+        - Errors: ``ValueError`` for an unknown ``reduction`` and when ``targets`` does not have
           the shape of ``logits`` (no broadcasting).
 
     Accuracy: float64 within 1e-10 relative or 1e-12 absolute of the formulas above evaluated in
     float64; float32 within 1e-5 relative or 1e-6 absolute.
+
+    Canonical code: ``torchvision.ops.sigmoid_focal_loss`` follows this statement exactly (same
+    defaults, ``alpha < 0`` disables the weighting, ValueError for an unknown reduction).
+    fvcore's ``sigmoid_focal_loss`` is the same formula but defaults to ``alpha = -1``, computes
+    in float32 (``inputs.float()``: float64 in, float32 out; test
+    ``test_float64_in_float64_out``) and returns the elementwise loss for an unknown reduction
+    (test ``test_unknown_reduction_raises_value_error``). yolov5's ``FocalLoss`` (wrapping
+    ``BCEWithLogitsLoss``, default ``gamma = 1.5``) always applies ``alpha_t``: it has no
+    "alpha < 0 means off" (test ``test_negative_alpha_disables_weighting``).
     """
     raise NotImplementedError("sigmoid_focal_loss")

@@ -43,7 +43,13 @@ def hard_negative_mining(loss: np.ndarray, labels: np.ndarray, neg_pos_ratio: in
     Errors: ``ValueError`` when ``loss`` is not 2-D, ``labels`` does not have its shape or is not
     an integer array, or ``neg_pos_ratio`` is not an integer ``>= 0``.
 
-    Speed: vectorised over anchors: a sort along the anchor axis (O(B * A log A)), no Python loop
-    over anchors. The whole batch can be done at once, without a loop over images.
+    Canonical code: ssd.pytorch's ``MultiBoxLoss`` (``loss_c[pos] = 0``, ``loss_c.sort(1,
+    descending=True)``, then the rank of each anchor ``idx_rank < num_neg``, with
+    ``num_neg = clamp(negpos_ratio * num_pos, max=A - 1)``) selects the same negatives for
+    positive, distinct losses. It differs in two conventions, each a test: torch's sort leaves
+    the order of equal losses unspecified (``test_equal_losses_lower_index_first``), and a
+    zeroed positive outranks negatives whose loss is <= 0 (``test_negative_and_zero_losses``);
+    it has no ignored label (mask its selection with ``labels == 0``) and checks no input.
+    mmdetection's ``SSDHead`` (``topk`` over each image's negatives) also leaves ties open.
     """
     raise NotImplementedError("hard_negative_mining")

@@ -32,12 +32,13 @@ def smooth_l1_loss(input: torch.Tensor, target: torch.Tensor, beta: float = 1.0,
         target: a tensor of the same shape, dtype and device.
         beta: the threshold, ``beta >= 0``.
         reduction: ``"none"`` -> the elementwise loss, the shape of ``input``;
-            ``"mean"`` -> the mean over all elements (NaN for an empty input, as torch);
-            ``"sum"`` -> the sum over all elements (0 for an empty input).
+            ``"mean"`` -> the mean over all elements; ``"sum"`` -> the sum over all elements
+            (0 for an empty input). The mean of no element is NaN in torch and 0 in fvcore and
+            mmdetection (a guarded mean); both are accepted.
 
     Returns:
-        A tensor on ``input``'s device with its dtype: the shape of ``input`` for ``"none"``, a
-        0-dim tensor otherwise.
+        A tensor on ``input``'s device with its dtype (float64 in, float64 out, accurate to the
+        float64 definition): the shape of ``input`` for ``"none"``, a 0-dim tensor otherwise.
 
     Rules:
         - Differentiable with respect to ``input`` through ordinary autograd, with the gradient
@@ -45,12 +46,21 @@ def smooth_l1_loss(input: torch.Tensor, target: torch.Tensor, beta: float = 1.0,
           Finite everywhere, for every ``beta >= 0``. (Beware: ``torch.where`` evaluates both
           branches, and a branch that is inf or NaN poisons the gradient even where it is not
           chosen.)
-        - Vectorised, no Python loop over elements. The inputs are not modified.
+        - The inputs are not modified.
         - Errors: ``ValueError`` for ``beta < 0``, an unknown ``reduction``, or ``target`` not of
           ``input``'s shape (no broadcasting).
 
     Accuracy: float64 within 1e-10 relative or 1e-12 absolute of the definition; float32 within
     1e-5 relative or 1e-6 absolute.
+
+    Canonical code: ``torch.nn.functional.smooth_l1_loss`` and ``huber_loss`` give these values and
+    gradients (``<`` or ``<=`` at ``|d| = beta`` gives the same value and slope there, so either is
+    right). Where they differ: for mismatched shapes torch only warns and broadcasts, and a
+    negative ``beta`` or non-positive ``delta`` raises ``RuntimeError`` (tests
+    ``test_mismatched_shapes_raise_value_error``, ``test_bad_threshold_raises_value_error``).
+    fvcore's ``smooth_l1_loss`` (plain L1 for ``beta < 1e-5``, a mean of no element 0) checks
+    neither shapes, ``beta`` nor ``reduction`` (test ``test_unknown_reduction_raises_value_error``
+    too). mmdetection's ``smooth_l1_loss`` asserts ``beta > 0``, so it has no ``beta = 0``.
     """
     raise NotImplementedError("smooth_l1_loss")
 

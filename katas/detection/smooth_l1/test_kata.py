@@ -1,4 +1,10 @@
-"""Tests for detection/smooth_l1. Run: pytest katas/detection/smooth_l1"""
+"""Tests for detection/smooth_l1. Run: pytest katas/detection/smooth_l1
+
+Correctness tests read a float64 result at the precision of the dtype that came back and accept
+either answer trusted implementations give for the mean of no element (NaN or 0); the float64
+output and each documented input check have a test of their own."""
+
+import math
 
 import pytest
 import torch
@@ -59,9 +65,16 @@ def run(impl, kind, x, t, device, param, reduction=None):
     kwargs = {name: param} if reduction is None else {name: param, "reduction": reduction}
     call = Call(getattr(impl, kind), x, t, **kwargs)
     shape = tuple(x.shape) if kind == "smooth_l1_grad" or reduction == "none" else ()
-    assert_array(call.out, kind="tensor", dtype=x.dtype, shape=shape, device=device, call=call,
-                 what=kind if reduction is None else f"{kind} (reduction={reduction!r})")
+    what = kind if reduction is None else f"{kind} (reduction={reduction!r})"
+    assert_array(call.out, kind="tensor", shape=shape, device=device, call=call, what=what)
+    if call.out.dtype not in (torch.float32, torch.float64) or (x.dtype == torch.float32 and call.out.dtype != x.dtype):
+        fail(f"{what}: dtype {call.out.dtype}, expected {x.dtype}", call=call)
     return call
+
+
+def tol(call):
+    """Tolerances for the dtype the candidate computed in (float64 output: test_float64_in_float64_out)."""
+    return TOL[call.out.dtype]
 
 
 def require_grad_fn(call):
@@ -97,18 +110,25 @@ BY_HAND_WHY = {
 def test_by_hand(impl, device, kind, param):
     x, t = tensors(D, TARGET, torch.float64, device)
     call = run(impl, kind, x, t, device, param, None if kind == "smooth_l1_grad" else "none")
-    assert_close(call.out, BY_HAND[(kind, param)], rtol=1e-12, atol=0, call=call, what=kind,
+    assert_close(call.out, BY_HAND[(kind, param)], **tol(call), call=call, what=kind,
                  why=f"d = {D}; {BY_HAND_WHY[kind]}")
 
 
-def test_default_reduction_is_mean(impl, device):
+def test_defaults_beta_1_delta_1_mean(impl, device):
     x, t = tensors(D, TARGET, torch.float64, device)
     for kind, param in (("smooth_l1_loss", 2.0), ("huber_loss", 2.0)):
         call = Call(getattr(impl, kind), x, t, param)
-        assert_array(call.out, kind="tensor", dtype=torch.float64, shape=(), device=device, call=call, what=kind)
-        expected = sum(BY_HAND[(kind, param)]) / len(D)
-        assert_close(call.out, expected, rtol=1e-12, call=call, what=kind,
+        assert_array(call.out, kind="tensor", shape=(), device=device, call=call, what=kind)
+        assert_close(call.out, sum(BY_HAND[(kind, param)]) / len(D), **tol(call), call=call, what=kind,
                      why="reduction defaults to 'mean', as in torch: the mean over all 7 elements")
+    for kind in ("smooth_l1_loss", "huber_loss"):
+        call = Call(getattr(impl, kind), x, t)
+        assert_close(call.out, sum(BY_HAND[(kind, 1.0)]) / len(D), **TOL[torch.float32], call=call, what=kind,
+                     why=("beta" if kind == "smooth_l1_loss" else "delta") + " defaults to 1.0 and reduction to "
+                         "'mean', as in torch")
+    call = Call(impl.smooth_l1_grad, x, t)
+    assert_close(call.out, BY_HAND[("smooth_l1_grad", 1.0)], **TOL[torch.float32], call=call, what="smooth_l1_grad",
+                 why="beta defaults to 1.0: d inside |d| < 1, sign(d) outside")
 
 
 # 3. The branch point |d| = beta: both parts give the same value and the same slope.
@@ -121,27 +141,27 @@ def test_branch_point(impl, device, beta):
     for kind, value, slope in (("smooth_l1_loss", beta / 2, 1.0), ("huber_loss", beta**2 / 2, beta)):
         xg = x.clone().requires_grad_(True)
         call = run(impl, kind, xg, t, device, beta, "none")
-        assert_close(call.out, [value] * 4, rtol=1e-12, atol=1e-15, call=call, what=kind,
+        assert_close(call.out, [value] * 4, **tol(call), call=call, what=kind,
                      why=f"|d| = {beta} is where the parts meet: 0.5 * d^2 / beta = |d| - beta / 2 = beta / 2"
                          + (" (Huber: times delta)" if kind == "huber_loss" else ""))
         require_grad_fn(call)
         call.out.sum().backward()
-        assert_close(xg.grad, [slope * s for s in sign], rtol=1e-12, call=call, what=f"d sum({kind}) / d input",
+        assert_close(xg.grad, [slope * s for s in sign], **tol(call), call=call, what=f"d sum({kind}) / d input",
                      why="the slope at the branch point is sign(d) from both sides"
                          + (" (Huber: delta * sign(d))" if kind == "huber_loss" else ""))
     call = run(impl, "smooth_l1_grad", x, t, device, beta)
-    assert_close(call.out, sign, rtol=1e-12, call=call, what="smooth_l1_grad",
+    assert_close(call.out, sign, **tol(call), call=call, what="smooth_l1_grad",
                  why="at |d| = beta, d / beta and sign(d) are both +-1")
     near = [beta * (1 - 1e-9), beta * (1 + 1e-9)]  # just inside and just outside: no jump
     x, t = tensors(near, [0.0, 0.0], torch.float64, device)
     call = run(impl, "smooth_l1_loss", x, t, device, beta, "none")
-    assert_close(call.out, [beta / 2, beta / 2], rtol=1e-8, call=call, what="smooth_l1_loss",
+    assert_close(call.out, [beta / 2, beta / 2], rtol=1e-5, call=call, what="smooth_l1_loss",
                  why="the loss is continuous at |d| = beta: just inside and just outside are both about beta / 2")
 
 
 # 2. Against torch on seeded random inputs.
 
-SHAPES = [(0,), (1,), (9,), (5, 4), (2, 3, 4)]
+SHAPES = [(1,), (9,), (5, 4), (2, 3, 4)]  # the empty input: test_empty_input
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
@@ -153,12 +173,11 @@ def test_matches_torch(impl, device, dtype, shape):
             for reduction in REDUCTIONS:
                 call = run(impl, kind, x, t, device, param, reduction)
                 name = "delta" if kind == "huber_loss" else "beta"
-                assert_close(call.out, torch_loss(kind, x, t, param, reduction), **TOL[dtype], call=call, what=kind,
-                             why=f"torch.nn.functional.{kind}(input, target, {name}={param}, reduction={reduction!r})"
-                                 + ("; a mean of no element is NaN, as torch gives" if x.numel() == 0 else ""))
+                assert_close(call.out, torch_loss(kind, x, t, param, reduction), **tol(call), call=call, what=kind,
+                             why=f"torch.nn.functional.{kind}(input, target, {name}={param}, reduction={reduction!r})")
     for beta in BETAS:
         call = run(impl, "smooth_l1_grad", x, t, device, beta)
-        assert_close(call.out, torch_grad("smooth_l1_loss", x, t, beta), **TOL[dtype], call=call,
+        assert_close(call.out, torch_grad("smooth_l1_loss", x, t, beta), **tol(call), call=call,
                      what="smooth_l1_grad", why=f"autograd of torch's smooth_l1_loss(beta={beta}, reduction='sum')")
 
 
@@ -175,7 +194,7 @@ def test_autograd_matches_torch(impl, device, kind, reduction):
         call = run(impl, kind, xg, t, device, param, reduction)
         require_grad_fn(call)
         call.out.backward(dout.to(device))
-        assert_array(xg.grad, kind="tensor", dtype=torch.float64, shape=tuple(x.shape), device=device, call=call,
+        assert_array(xg.grad, kind="tensor", shape=tuple(x.shape), device=device, call=call,
                      what="d loss / d input")
         name = "delta" if kind == "huber_loss" else "beta"
         assert_gradient_close(xg.grad, torch_grad(kind, x, t, param, reduction, dout), call=call,
@@ -189,7 +208,7 @@ def test_beta_zero_is_l1_with_finite_gradients(impl, device):
     x = torch.where(torch.arange(20, device=device).reshape(4, 5) % 4 == 0, t, x)  # some d exactly 0
     xg = x.clone().requires_grad_(True)
     call = run(impl, "smooth_l1_loss", xg, t, device, 0.0, "sum")
-    assert_close(call.out, F.l1_loss(f64(x), f64(t), reduction="sum"), **TOL[torch.float64], call=call,
+    assert_close(call.out, F.l1_loss(f64(x), f64(t), reduction="sum"), **tol(call), call=call,
                  what="smooth_l1_loss", why="beta = 0: the quadratic part is empty, the loss is |d| (L1)")
     require_grad_fn(call)
     call.out.backward()
@@ -200,21 +219,6 @@ def test_beta_zero_is_l1_with_finite_gradients(impl, device):
     call = run(impl, "smooth_l1_grad", x, t, device, 0.0)
     assert_close(call.out, sign, rtol=0, atol=0, call=call, what="smooth_l1_grad",
                  why="beta = 0: sign(d), and sign(0) = 0; d / beta is 0 / 0 there, so do not divide")
-
-
-@pytest.mark.parametrize("kind", ["smooth_l1_loss", "huber_loss"])
-def test_gradcheck(impl, device, kind):
-    x, t = random_inputs((3, 4), 24, torch.float64, device)
-    x.requires_grad_(True)
-    Call(getattr(impl, kind), x, t, 0.8, "sum")  # checks the inputs are left alone
-
-    def fn(inp):
-        return getattr(impl, kind)(inp, t, 0.8, "none")
-
-    if not torch.autograd.gradcheck(fn, (x,), eps=1e-6, atol=1e-7, rtol=1e-5, raise_exception=False):
-        fail(f"torch.autograd.gradcheck rejects {kind}: its autograd gradient differs from centered differences "
-             "of its own values", call=f"{kind}(input=<3x4 random float64>, target=<3x4>, 0.8, 'none')",
-             why="a detached term, an in-place edit of a tensor autograd needs, or a custom backward that is off")
 
 
 def test_outliers_get_bounded_gradients(impl, device):
@@ -240,13 +244,13 @@ def test_symmetry_and_scaling(impl, device):
     x, t = random_inputs((7, 3), 25, torch.float64, device)
     base = run(impl, "smooth_l1_loss", x, t, device, 0.7, "none").out
     call = run(impl, "smooth_l1_loss", t, x, device, 0.7, "none")
-    assert_close(call.out, base, rtol=1e-12, call=call, what="smooth_l1_loss(target, input)",
+    assert_close(call.out, base, **tol(call), call=call, what="smooth_l1_loss(target, input)",
                  why="the loss depends on |input - target| only")
     call = run(impl, "smooth_l1_loss", 3 * x, 3 * t, device, 2.1, "none")
-    assert_close(call.out, 3 * base, rtol=1e-10, atol=1e-12, call=call, what="smooth_l1_loss(3x, 3t, beta=2.1)",
+    assert_close(call.out, 3 * base, **tol(call), call=call, what="smooth_l1_loss(3x, 3t, beta=2.1)",
                  why="scaling d and beta by 3 scales both parts of smooth L1 by 3")
     call = run(impl, "huber_loss", x, t, device, 0.7, "none")
-    assert_close(call.out, 0.7 * base, rtol=1e-12, atol=1e-15, call=call, what="huber_loss(delta=0.7)",
+    assert_close(call.out, 0.7 * base, **tol(call), call=call, what="huber_loss(delta=0.7)",
                  why="Huber with delta is delta times smooth L1 with beta = delta")
 
 
@@ -259,19 +263,52 @@ def test_empty_input(impl, device):
         call = run(impl, kind, x, x.clone(), device, 1.0, "sum")
         assert_close(call.out, 0.0, call=call, what=f"{kind} summed over no element")
         call = run(impl, kind, x, x.clone(), device, 1.0, "mean")
-        assert_close(call.out, float("nan"), call=call, what=f"{kind} averaged over no element",
-                     why="as stated (and as torch gives): the mean of no element is NaN")
+        value = call.out.item()
+        if not (math.isnan(value) or value == 0.0):
+            fail(f"{kind} averaged over no element: must be NaN or 0", call=call, got=value,
+                 expected="nan (torch) or 0.0 (fvcore, mmdetection)",
+                 why="torch's mean of no element is NaN, fvcore's and mmdetection's guarded mean is 0; either "
+                     "is accepted")
     run(impl, "smooth_l1_grad", x, x.clone(), device, 1.0)
 
 
-def test_bad_input_raises_value_error(impl, device):
+@pytest.mark.convention("float64 in: float64 out, to 1e-10")
+def test_float64_in_float64_out(impl, device):
+    x, t = random_inputs((5, 4), 26, torch.float64, device)
+    for kind, param in (("smooth_l1_loss", 0.6), ("huber_loss", 1.4)):
+        for reduction in REDUCTIONS:
+            call = Call(getattr(impl, kind), x, t, param, reduction)
+            assert_array(call.out, kind="tensor", dtype=torch.float64, device=device, call=call, what=kind)
+            assert_close(call.out, torch_loss(kind, x, t, param, reduction), **TOL[torch.float64], call=call,
+                         what=kind, why="float64 input: the loss is float64 and as accurate (no .float() inside)")
+    call = Call(impl.smooth_l1_grad, x, t, 0.6)
+    assert_array(call.out, kind="tensor", dtype=torch.float64, device=device, call=call, what="smooth_l1_grad")
+    assert_close(call.out, torch_grad("smooth_l1_loss", x, t, 0.6), **TOL[torch.float64], call=call,
+                 what="smooth_l1_grad", why="float64 input: the gradient is float64 and as accurate")
+
+
+@pytest.mark.contract("unknown reduction: ValueError")
+def test_unknown_reduction_raises_value_error(impl, device):
     x = torch.zeros((2, 4), device=device)
     for kind in ("smooth_l1_loss", "huber_loss"):
-        fn = getattr(impl, kind)
-        assert_raises(ValueError, fn, x, x.clone(), 1.0, "avg", why="reduction is 'none', 'mean' or 'sum'")
-        assert_raises(ValueError, fn, x, torch.zeros(4, device=device), 1.0,
-                      why="target must have the shape of input: broadcasting (4,) against (2, 4) would hide a bug")
-        assert_raises(ValueError, fn, x, x.clone(), -1.0, why="a negative threshold has no meaning")
-    assert_raises(ValueError, impl.huber_loss, x, x.clone(), 0.0, why="delta must be > 0, as torch requires")
-    assert_raises(ValueError, impl.smooth_l1_grad, x, x.clone(), -0.5, why="beta must be >= 0")
-    assert_raises(ValueError, impl.smooth_l1_grad, x, torch.zeros(4, device=device), why="shapes must match")
+        assert_raises(ValueError, getattr(impl, kind), x, x.clone(), 1.0, "avg",
+                      why="reduction is 'none', 'mean' or 'sum'; anything else must not silently return a loss")
+
+
+@pytest.mark.contract("target of another shape: ValueError")
+def test_mismatched_shapes_raise_value_error(impl, device):
+    x = torch.zeros((2, 4), device=device)
+    for kind in ("smooth_l1_loss", "huber_loss", "smooth_l1_grad"):
+        assert_raises(ValueError, getattr(impl, kind), x, torch.zeros(4, device=device), 1.0,
+                      why="target must have the shape of input: broadcasting (4,) against (2, 4) would hide a bug "
+                          "(torch only warns)")
+
+
+@pytest.mark.contract("beta < 0 or delta <= 0: ValueError")
+def test_bad_threshold_raises_value_error(impl, device):
+    x = torch.zeros((2, 4), device=device)
+    t = torch.ones((2, 4), device=device)
+    assert_raises(ValueError, impl.smooth_l1_loss, x, t, -1.0, why="beta must be >= 0")
+    assert_raises(ValueError, impl.huber_loss, x, t, -1.0, why="delta must be > 0")
+    assert_raises(ValueError, impl.huber_loss, x, t, 0.0, why="delta must be > 0, as torch requires")
+    assert_raises(ValueError, impl.smooth_l1_grad, x, t, -0.5, why="beta must be >= 0")

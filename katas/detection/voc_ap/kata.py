@@ -29,19 +29,26 @@ def voc_ap(recall: np.ndarray, precision: np.ndarray, use_07_metric: bool = Fals
               by the maximum precision at its position or any later one (the envelope, which never
               increases from left to right); then ``AP = sum_i (r[i+1] - r[i]) * p[i+1]`` over
               the extended arrays (only the places where recall changes contribute).
-            - ``True`` (VOC2007, 11 points): ``AP = mean over t in {0, 0.1, ..., 1.0}`` of the
+            - ``True`` (VOC2007, 11 points): ``AP = mean over the 11 thresholds t`` of the
               largest precision among the points with ``recall >= t`` (0 when no point reaches
-              t). The 11 thresholds are exactly ``k / 10`` for ``k = 0 .. 10``, that is
-              ``np.arange(11) / 10``; a recall equal to t reaches it (careful:
-              ``np.arange(0, 1.1, 0.1)`` and ``np.linspace(0, 1, 11)`` give 0.30000000000000004,
-              not 0.3).
+              t). The thresholds are the devkit's, exactly ``np.arange(0., 1.1, 0.1)`` as
+              ``voc_eval.py`` writes it: 0, 0.1, 0.2, **0.30000000000000004**, 0.4, 0.5,
+              0.6000000000000001, 0.7000000000000001, 0.8, 0.9, 1.0 (MATLAB's ``0:0.1:1`` in
+              ``VOCevaldet.m`` has the same fourth threshold), so a recall of exactly 0.3 does
+              not reach t = 0.3; a recall equal to t reaches it.
 
     Returns:
         A Python float (``float`` or ``numpy.float64``) in [0, 1]. n = 0 gives 0.0.
 
     Errors (``ValueError``): recall or precision not 1-D, lengths that differ, recall that
-    decreases somewhere. Inputs must not be modified. O(n) work after the inputs (no Python loop
-    over points is needed).
+    decreases somewhere. Inputs must not be modified.
+
+    Canonical code: ``voc_ap(rec, prec, use_07_metric)`` of py-faster-rcnn's ``voc_eval.py``
+    (and ``VOCap`` / the 11-point loop of the VOC devkit) computes exactly this; it checks no input
+    (test ``test_ap_bad_input_raises``) and computes in the input's dtype, float32 for float32
+    (test ``test_output_types``). Exact tenths (``np.arange(11) / 10``) or ``recall > t`` differ
+    from the devkit only at a recall exactly on a threshold
+    (test ``test_eleven_point_thresholds_as_the_devkit``).
     """
     raise NotImplementedError("voc_ap")
 
@@ -73,7 +80,9 @@ def eval_detections(detections: list, ground_truths: dict, iou_threshold: float 
            An IoU **equal** to the threshold matches (``>=``, as the devkit; ``voc_eval.py``
            uses ``>``).
         4. Otherwise, if the best box is difficult: the detection is **ignored** (neither TP nor
-           FP) and left out of the curve, even when another box also overlaps enough.
+           FP) and left out of the curve, even when another box also overlaps enough. (The
+           devkit keeps it as a point repeating the counts before it, precision 0 / 0 when it
+           comes first; that changes no AP, and the correctness tests accept that form too.)
         5. Otherwise, if the best box was matched by an earlier detection: FP (a duplicate; VOC
            does not fall back to the next-best box). Else a true positive (TP), and the box is
            now matched.
@@ -91,8 +100,17 @@ def eval_detections(detections: list, ground_truths: dict, iou_threshold: float 
     of shape (G, 4) or ``difficult`` not of shape (G,); no non-difficult ground truth at all
     (P = 0: recall is undefined); ``iou_threshold`` outside (0, 1].
 
-    Inputs must not be modified (keep your "already matched" flags in your own arrays). Per
-    image the IoUs of a detection with all of the image's boxes come from one vectorised
-    expression; a Python loop over the detections is fine.
+    Inputs must not be modified (keep your "already matched" flags in your own arrays). A Python
+    loop over the detections is fine.
+
+    Canonical code: the VOC devkit's ``VOCevaldet.m`` (stable ``sort(-confidence)``, best box by
+    ``ov > ovmax``, ``ovmax >= minoverlap``) and py-faster-rcnn's ``voc_eval.py``
+    (``np.argsort(-confidence)``, ``ovmax > ovthresh``, ``R['det']`` flags in its own records).
+    Where they differ from this statement, each a test: both use ``+ 1`` pixel widths and areas
+    (``test_continuous_coordinates_no_plus_one``); both keep the detections on a difficult box in
+    the curve (``test_difficult_matches_leave_the_curve``); ``voc_eval.py`` matches at IoU ``>``
+    the threshold (``test_iou_exactly_at_threshold_matches``) and leaves the order of equal
+    scores to numpy's unstable quicksort (``test_equal_scores_keep_input_order``). Neither checks
+    its input (the ``contract`` tests).
     """
     raise NotImplementedError("eval_detections")

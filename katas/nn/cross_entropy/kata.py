@@ -35,9 +35,9 @@ def softmax_cross_entropy(logits: np.ndarray, labels: np.ndarray, label_smoothin
             - ``dlogits``: d loss / d logits, shape (N, K), the dtype of ``logits``. A kept row's
               gradient is ``(softmax(logits_i) - q) / M``; an ignored row's is all zeros.
 
-    Every row ignored (or N = 0): **loss 0.0 and dlogits all zeros.** (torch returns NaN here, the
-    0 / 0 of an empty mean; we choose 0 so that one batch without a labelled sample cannot poison
-    training with NaN. Its gradient, zeros, agrees with torch's.)
+    Every row ignored (or N = 0): the mean is 0 / 0. torch returns NaN; a guarded mean returns 0.0
+    (so that one batch without a labelled sample cannot poison training); either loss is accepted.
+    dlogits is all zeros either way, as torch's gradient is.
 
     Stability: exact for logits as large as +-1e4 (float32 and float64), with no overflow, NaN or
     RuntimeWarning. Accuracy: within 1e-5 (relative) or 1e-6 (absolute) of a float64 computation.
@@ -46,6 +46,12 @@ def softmax_cross_entropy(logits: np.ndarray, labels: np.ndarray, label_smoothin
     Errors: ``ValueError`` when ``logits`` is not 2-D, ``labels`` is not an integer array of shape
     (N,), a label that is not ``ignore_index`` lies outside ``[0, K)``, or ``label_smoothing`` lies
     outside [0, 1].
+
+    Canonical code: ``torch.nn.functional.cross_entropy`` (the loss; its autograd gives dlogits)
+    follows this statement, NaN for no kept row included. cs231n's ``softmax_loss(x, y)`` (shift by
+    the row max, ``log_probs[arange(N), y]``, ``dx = (probs - onehot) / N``) is the same without
+    label smoothing and ignore_index; it checks no labels, so a label of -1 silently picks the last
+    class (test ``test_label_out_of_range_raises_value_error``).
     """
     raise NotImplementedError("softmax_cross_entropy")
 
@@ -65,11 +71,15 @@ def bce_with_logits(logits: np.ndarray, targets: np.ndarray):
     Returns:
         ``(loss, dlogits)``: ``loss`` a float, the mean of ``l`` over **all** elements;
         ``dlogits = (sigmoid(x) - t) / n`` with n the number of elements, the shape and dtype of
-        ``logits``. An empty input gives loss 0.0 and an empty gradient (as above: no NaN).
+        ``logits``. An empty input: an empty gradient, and a loss of NaN (torch) or 0.0 (a guarded
+        mean); either is accepted.
 
     Stability: finite and exact for logits of +-1e4 in float32 and float64 (e.g. logit 1e4 with
     target 0 costs exactly 1e4), no RuntimeWarning. Inputs must not be modified.
 
     Errors: ``ValueError`` when ``targets`` does not have the shape of ``logits``.
+
+    Canonical code: ``torch.nn.functional.binary_cross_entropy_with_logits`` (which also raises
+    ValueError for a target of another size) and its autograd gradient.
     """
     raise NotImplementedError("bce_with_logits")
