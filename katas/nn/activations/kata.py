@@ -18,6 +18,14 @@ Conventions shared by every function here:
     - Accuracy: within 1e-5 (relative) or 1e-6 (absolute) of a float64 computation.
     - numpy only; ``scipy.special.erf`` is allowed for the exact GELU (numpy has no erf).
 
+Canonical code: ``torch.nn.functional`` and its autograd formulas are the oracle, kinks included
+(one convention test per kink: relu'(0) = 0, leaky_relu'(0) = negative_slope, relu6' = 0 at 0 and 6,
+hardswish' = 0 at -3 and 1 at 3, softplus linear only where ``beta * x > threshold``). cs231n's
+``relu_forward`` / ``relu_backward`` (``dx[x <= 0] = 0``) and its stable sigmoid (``exp(-x)`` where
+``x >= 0``, ``exp(x)`` elsewhere) follow this statement. ``scipy.special.expit`` is a stable sigmoid
+too. A textbook ``1 / (1 + exp(-x))`` and torch's softplus written with ``np.where`` over the whole
+array overflow for large ``|x|`` (``exp`` is evaluated on both branches): not allowed here.
+
 Run the tests: pytest katas/nn/activations
 """
 

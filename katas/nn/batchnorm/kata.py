@@ -3,6 +3,16 @@
 Training mode normalises each channel with the statistics of the current batch; the running
 statistics it keeps along the way are what eval mode uses. Write all four pieces.
 
+Canonical code: ``torch.nn.functional.batch_norm`` (training and eval) is the oracle, and this
+statement follows it, except that it takes only 2-D and 4-D ``x`` (torch's BatchNorm1d also takes
+(N, C, L)): test ``test_bad_shapes_raise_value_error``. cs231n's ``batchnorm_forward`` /
+``batchnorm_backward_alt`` (and ``spatial_batchnorm_forward`` for NCHW) compute the same training
+forward and gradients; its running statistics differ in two conventions, each a test of its own:
+``running = momentum * running + (1 - momentum) * batch`` with momentum 0.9 (here torch's
+``(1 - momentum) * running + momentum * batch`` with 0.1: ``test_running_mean_uses_torch_momentum``),
+and the biased batch variance (here the unbiased one: ``test_running_var_is_unbiased``).
+The cache's layout is yours: tests only pass it back to your ``batchnorm_backward``.
+
 Run the tests: pytest katas/nn/batchnorm
 """
 
@@ -27,7 +37,7 @@ def batchnorm_forward(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: f
 
     Accuracy: within 1e-5 (relative) of a float64 computation, also for float32 input.
     Inputs must not be modified. Raises ``ValueError`` when ``x`` is neither 2-D nor 4-D, or when
-    ``gamma`` or ``beta`` does not have shape (C,).
+    ``gamma`` or ``beta`` does not have shape (C,) (a (1,) one that would broadcast included).
     """
     raise NotImplementedError("batchnorm_forward")
 
@@ -58,7 +68,7 @@ def update_running_stats(x: np.ndarray, running_mean: np.ndarray, running_var: n
         running_mean, running_var: arrays of shape (D,) or (C,). Not modified.
 
     Returns:
-        ``(new_running_mean, new_running_var)``, new arrays.
+        ``(new_running_mean, new_running_var)``.
     """
     raise NotImplementedError("update_running_stats")
 

@@ -42,13 +42,17 @@ def conv_transpose2d(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None, 
 
     Rules and edge cases:
         - N = 0 gives an empty output. Inputs must not be modified.
-        - Accuracy: float64 within 1e-9; float32 within 1e-5 of a float64 computation.
+        - Accuracy: within 1e-5 (relative and absolute) of a float64 computation, whatever the dtype.
         - Raises ``ValueError`` when x or w is not 4-D, ``w.shape[0] != C_in``, b is neither
           None nor of shape (C_out,), a stride is below 1, a padding or output_padding is
           negative, an output_padding is not smaller than its stride, or the padding leaves no
           output (OH < 1 or OW < 1).
 
-    Speed: vectorise over the batch, channels and input pixels (a loop over the KH * KW kernel
-    taps is fine). No speed test.
+    Canonical code: ``torch.nn.functional.conv_transpose2d`` is the oracle and this statement
+    follows it (weight (C_in, C_out, KH, KW), padding crops, output_padding at the bottom/right).
+    The ``dx`` of cs231n's ``conv_backward_naive`` is the same scatter (``dx_pad[n, :, rows, cols]
+    += w[f] * dout[n, f, i, j]``, then crop the padding) with ``dout`` as the input; it checks no
+    arguments (test ``test_bad_input_raises_value_error``), and its ``dx_pad[:, :, pad:-pad,
+    pad:-pad]`` crop is empty for pad = 0: crop ``pad:pad + OH`` instead.
     """
     raise NotImplementedError("conv_transpose2d")

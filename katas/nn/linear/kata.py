@@ -29,10 +29,20 @@ def linear_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None):
         your backward needs.
 
     Errors: ``ValueError`` when ``x`` or ``w`` is not 2-D, when their D_in differ, or when ``b``
-    is not None and not of shape (D_out,).
+    is not None and not of shape (D_out,) (a ``b`` of shape (1,) that would broadcast included).
 
-    Accuracy: float64 input within 1e-5 (relative) of the exact result; float32 within the rounding
-    of a float32 matrix product. Inputs must not be modified.
+    Accuracy: each output within 1e-5 relative, or 1e-6 of the largest ``sum_i |x[n, i] * w[j, i]|``,
+    of the exact result (the rounding of a float32 matrix product), whatever the dtype. Inputs must
+    not be modified.
+
+    Canonical code: cs231n's ``affine_forward`` / ``affine_backward`` compute the same maps but keep
+    ``w`` as (D_in, D_out) (here it is torch's (D_out, D_in): use ``x @ w.T`` and ``dw = dout.T @ x``),
+    flatten an input of shape (N, d_1, ..., d_k) instead of rejecting it (and ``x.reshape(N, -1)``
+    fails for N = 0: test ``test_empty_batch``), always return
+    ``db = dout.sum(0)`` (here ``db`` is None without bias: test ``test_no_bias_gives_db_none``) and
+    check no shapes (tests ``test_forward_bad_shapes_raise_value_error`` and
+    ``test_backward_bad_dout_raises_value_error``). ``torch.nn.functional.linear`` follows this
+    layout and is the tests' oracle.
     """
     raise NotImplementedError("linear_forward")
 
@@ -49,6 +59,7 @@ def linear_backward(dout: np.ndarray, cache):
         and dtype of ``w``, dL/db with the shape (D_out,) of ``b``, or ``None`` when the forward
         pass had ``b=None``. An empty batch (N = 0) gives zero ``dw`` and ``db``.
 
-    Errors: ``ValueError`` when ``dout`` is not of shape (N, D_out).
+    Errors: ``ValueError`` when ``dout`` is not of shape (N, D_out) (a (1, N, D_out) ``dout`` that
+    matrix products would broadcast included).
     """
     raise NotImplementedError("linear_backward")

@@ -1,4 +1,7 @@
-"""Tests for nn/linear. Run: pytest katas/nn/linear"""
+"""Tests for nn/linear. Run: pytest katas/nn/linear
+
+Correctness tests read values (and shapes); that outputs keep the input dtype and that a layer
+without bias has ``db = None`` are convention tests of their own, the shape checks contract tests."""
 
 import numpy as np
 import pytest
@@ -10,12 +13,15 @@ from cvkatas import (
     assert_close,
     assert_gradient_close,
     assert_raises,
+    assert_returns,
     fail,
     numerical_gradient,
     show,
 )
 
 LAYOUT = "w has torch's layout (D_out, D_in): out[n, j] = sum_i x[n, i] * w[j, i] + b[j], i.e. x @ w.T + b"
+WHY = {"dx": "dx = dout @ w (w is (D_out, D_in))", "dw": "dw = dout.T @ x, the layout of w",
+       "db": "db = dout.sum(axis=0)"}
 
 
 def definition(x, w, b=None):
@@ -40,9 +46,19 @@ def torch_linear(x, w, b, dout):
     return out.detach(), [None if v is None else v.grad for v in leaves]
 
 
-def float32_atol(x, w):
+def product_atol(x, w):
     # A float32 matrix product rounds each of its D_in terms: allow 1e-6 of the largest sum |x_i w_ji|.
     return 1e-6 * max(1.0, float((np.abs(x.astype(np.float64)) @ np.abs(w.astype(np.float64)).T).max(initial=0)))
+
+
+def forward(impl, *args):
+    call = Call(impl.linear_forward, *args)
+    return call, assert_returns(call, "out", "cache")
+
+
+def backward(impl, dout, cache):
+    call = Call(impl.linear_backward, dout, cache)
+    return call, assert_returns(call, "dx", "dw", "db")
 
 
 # 1. By hand.
@@ -50,25 +66,23 @@ def float32_atol(x, w):
 def test_forward_by_hand(impl):
     x = np.array([[1.0, 2.0]])
     w = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])  # D_out = 3, D_in = 2
-    call = Call(impl.linear_forward, x, w, np.array([0.5, -1.0, 0.0]))
-    assert_array(call.out[0], dtype=np.float64, shape=(1, 3), call=call, what="out")
-    assert_close(call.out[0], [[1.5, 1.0, 3.0]], call=call, what="out", why=LAYOUT)
+    call, (out, _) = forward(impl, x, w, np.array([0.5, -1.0, 0.0]))
+    assert_close(out, [[1.5, 1.0, 3.0]], call=call, what="out", why=LAYOUT)
 
 
-def test_square_weight_is_not_transposed(impl):
+def test_square_weight_is_not_transposed_and_b_defaults_to_none(impl):
     x = np.array([[1.0, 0.0], [0.0, 1.0]])
     w = np.array([[1.0, 2.0], [3.0, 4.0]])
-    call = Call(impl.linear_forward, x, w, None)
-    assert_close(call.out[0], [[1.0, 3.0], [2.0, 4.0]], call=call, what="out",
-                 why="with x the identity, out = w.T: " + LAYOUT)
+    call, (out, _) = forward(impl, x, w)  # b omitted: its default None, no bias
+    assert_close(out, [[1.0, 3.0], [2.0, 4.0]], call=call, what="out",
+                 why="with x the identity and no bias, out = w.T: " + LAYOUT)
 
 
 def test_backward_by_hand(impl):
     x = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])  # N = 3, D_in = 2
     w = np.array([[1.0, 2.0], [3.0, 4.0]])  # D_out = 2, square, so a transposed w keeps the shapes
-    cache = Call(impl.linear_forward, x, w, np.zeros(2)).out[1]
-    call = Call(impl.linear_backward, np.ones((3, 2)), cache)
-    dx, dw, db = call.out
+    _, (_, cache) = forward(impl, x, w, np.zeros(2))
+    call, (dx, dw, db) = backward(impl, np.ones((3, 2)), cache)
     assert_close(dx, [[4.0, 6.0]] * 3, call=call, what="dx",
                  why="dx = dout @ w: with dout = 1, dx[n, i] = sum_j w[j, i], the column sums of w")
     assert_close(dw, [[9.0, 12.0], [9.0, 12.0]], call=call, what="dw",
@@ -84,88 +98,64 @@ def test_backward_by_hand(impl):
 SHAPES = [(1, 1, 1), (4, 3, 5), (7, 6, 6), (5, 2, 5), (16, 32, 10)]
 
 
-@pytest.mark.parametrize("bias", [True, False])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("shape", SHAPES)
-def test_forward_matches_torch(impl, shape, dtype, bias):
-    rng = np.random.default_rng(sum(shape) + bias)
-    x, w, b = make(*shape, rng, dtype, bias)
-    expected, _ = torch_linear(x, w, b, np.zeros((shape[0], shape[2])))
-    call = Call(impl.linear_forward, x, w, b)
-    assert_array(call.out[0], dtype=dtype, shape=(shape[0], shape[2]), call=call, what="out")
-    atol = float32_atol(x, w) if dtype == np.float32 else 1e-9
-    assert_close(call.out[0], expected, atol=atol, call=call, what="out", why=LAYOUT)
+def test_forward_matches_torch(impl, dtype):
+    for shape in SHAPES:
+        for bias in (True, False):
+            rng = np.random.default_rng(sum(shape) + bias)
+            x, w, b = make(*shape, rng, dtype, bias)
+            expected, _ = torch_linear(x, w, b, np.zeros((shape[0], shape[2])))
+            call, (out, _) = forward(impl, x, w, b)
+            assert_close(out, expected, atol=product_atol(x, w), call=call, what="out", why=LAYOUT)
 
 
-@pytest.mark.parametrize("bias", [True, False])
-@pytest.mark.parametrize("shape", SHAPES)
-def test_backward_matches_torch_autograd(impl, shape, bias):
-    rng = np.random.default_rng(100 + sum(shape))
-    x, w, b = make(*shape, rng, bias=bias)
-    dout = rng.normal(size=(shape[0], shape[2]))
-    _, grads = torch_linear(x, w, b, dout)
-    cache = Call(impl.linear_forward, x, w, b).out[1]
-    call = Call(impl.linear_backward, dout, cache)
-    if not isinstance(call.out, tuple) or len(call.out) != 3:
-        fail("linear_backward must return a tuple (dx, dw, db)", call=call)
-    for got, leaf, src, name in zip(call.out, grads, (x, w, b), ("dx", "dw", "db")):
-        if src is None:
-            if got is not None:
-                fail(f"{name} must be None for a layer without bias", call=call, got=repr(got))
-            continue
-        assert_array(got, dtype=np.float64, shape=src.shape, call=call, what=name)
-        assert_gradient_close(got, leaf, call=call, what=name,
-                              why={"dx": "dx = dout @ w (w is (D_out, D_in))",
-                                   "dw": "dw = dout.T @ x, the layout of w",
-                                   "db": "db = dout.sum(axis=0)"}[name])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_backward_matches_torch_autograd(impl, dtype):
+    for shape in SHAPES:
+        for bias in (True, False):
+            rng = np.random.default_rng(100 + sum(shape) + bias)
+            x, w, b = make(*shape, rng, dtype, bias)
+            dout = rng.normal(size=(shape[0], shape[2])).astype(dtype)
+            _, grads = torch_linear(x, w, b, dout)
+            _, (_, cache) = forward(impl, x, w, b)
+            call, got = backward(impl, dout, cache)
+            for g, leaf, src, name in zip(got, grads, (x, w, b), ("dx", "dw", "db")):
+                if src is None:
+                    continue  # no bias: that db is None is test_no_bias_gives_db_none's business
+                if np.shape(g) != src.shape:
+                    fail(f"{name}: shape {np.shape(g)}, expected {src.shape}", call=call, got=show(g), why=WHY[name])
+                if dtype == np.float32:  # float32 sums of up to 16 terms
+                    assert_close(g, leaf, rtol=1e-5, atol=1e-5, call=call, what=name, why=WHY[name])
+                else:
+                    assert_gradient_close(g, leaf, call=call, what=name, why=WHY[name])
 
 
-@pytest.mark.parametrize("shape", [(3, 2, 4), (4, 3, 3)])
-def test_backward_matches_numerical_gradient(impl, shape):
-    rng = np.random.default_rng(200 + sum(shape))
-    x, w, b = make(*shape, rng)
-    dout = rng.normal(size=(shape[0], shape[2]))
-    cache = Call(impl.linear_forward, x, w, b).out[1]
-    call = Call(impl.linear_backward, dout, cache)
-    dx, dw, db = call.out
+def test_backward_matches_numerical_gradient(impl):
+    rng = np.random.default_rng(209)
+    x, w, b = make(3, 2, 4, rng)
+    dout = rng.normal(size=(3, 4))
+    _, (_, cache) = forward(impl, x, w, b)
+    call, (dx, dw, db) = backward(impl, dout, cache)
     assert_gradient_close(dx, numerical_gradient(lambda v: definition(v, w, b), x, dout), call=call, what="dx")
     assert_gradient_close(dw, numerical_gradient(lambda v: definition(x, v, b), w, dout), call=call, what="dw")
     assert_gradient_close(db, numerical_gradient(lambda v: definition(x, w, v), b, dout), call=call, what="db")
 
 
-def test_backward_float32_keeps_dtypes(impl):
-    rng = np.random.default_rng(5)
-    x, w, b = make(8, 5, 3, rng, np.float32)
-    dout = rng.normal(size=(8, 3)).astype(np.float32)
-    _, grads = torch_linear(x, w, b, dout)
-    cache = Call(impl.linear_forward, x, w, b).out[1]
-    call = Call(impl.linear_backward, dout, cache)
-    for got, leaf, name in zip(call.out, grads, ("dx", "dw", "db")):
-        assert_array(got, dtype=np.float32, shape=tuple(leaf.shape), call=call, what=name)
-        assert_close(got, leaf, rtol=1e-5, atol=1e-5, call=call, what=name)  # float32 sums of 3 to 8 terms
-
-
 # 3. Edge cases.
 
+@pytest.mark.convention("empty batch N = 0: (0, D_out) out, zero dw and db")
 def test_empty_batch(impl):
+    # torch.nn.functional.linear accepts N = 0; cs231n's x.reshape(N, -1) cannot infer -1 for it.
     rng = np.random.default_rng(6)
     x, w, b = make(0, 4, 3, rng)
-    call = Call(impl.linear_forward, x, w, b)
-    assert_array(call.out[0], dtype=np.float64, shape=(0, 3), call=call, what="out for N = 0")
-    back = Call(impl.linear_backward, np.zeros((0, 3)), call.out[1])
-    assert_array(back.out[0], shape=(0, 4), call=back, what="dx for N = 0")
-    assert_close(back.out[1], np.zeros((3, 4)), call=back, what="dw for N = 0", why="no sample, no gradient")
-    assert_close(back.out[2], np.zeros(3), call=back, what="db for N = 0")
-
-
-def test_bad_shapes_raise_value_error(impl):
-    x, w, b = np.ones((2, 3)), np.ones((4, 3)), np.ones(4)
-    assert_raises(ValueError, impl.linear_forward, np.ones(3), w, b, why="x must be 2-D (N, D_in)")
-    assert_raises(ValueError, impl.linear_forward, x, np.ones((3, 4)), b,
-                  why="w is (D_out, D_in) = (4, 3); a (3, 4) weight does not match D_in = 3")
-    assert_raises(ValueError, impl.linear_forward, x, w, np.ones(3), why="b must have shape (D_out,)")
-    cache = Call(impl.linear_forward, x, w, b).out[1]
-    assert_raises(ValueError, impl.linear_backward, np.ones((2, 3)), cache, why="dout must be (N, D_out)")
+    call, (out, cache) = forward(impl, x, w, b)
+    if np.shape(out) != (0, 3):
+        fail(f"out for N = 0: shape {np.shape(out)}, expected (0, 3)", call=call, got=show(out))
+    back, (dx, dw, db) = backward(impl, np.zeros((0, 3)), cache)
+    if np.shape(dx) != (0, 4):
+        fail(f"dx for N = 0: shape {np.shape(dx)}, expected (0, 4)", call=back, got=show(dx))
+    assert_close(dw, np.zeros((3, 4)), call=back, what="dw for N = 0", why="no sample, no gradient")
+    assert_close(db, np.zeros(3), call=back, what="db for N = 0", why="no sample, no gradient")
 
 
 # 4. Properties.
@@ -174,7 +164,53 @@ def test_linear_in_x(impl):
     rng = np.random.default_rng(7)
     x, w, b = make(6, 4, 5, rng)
     x2 = rng.normal(size=x.shape)
-    call = Call(impl.linear_forward, x + 2 * x2, w, b)
-    one, two = Call(impl.linear_forward, x, w, b).out[0], Call(impl.linear_forward, x2, w, None).out[0]
-    assert_close(call.out[0], one + 2 * two, call=call, what="out",
+    call, (out, _) = forward(impl, x + 2 * x2, w, b)
+    one, two = forward(impl, x, w, b)[1][0], forward(impl, x2, w, None)[1][0]
+    assert_close(out, one + 2 * np.asarray(two), call=call, what="out",
                  why="the layer is affine: f(x + 2 x2) = f(x) + 2 (x2 @ w.T)")
+
+
+# 5. Conventions and input checks.
+
+@pytest.mark.convention("out and gradients keep the input dtype")
+def test_keeps_input_dtype(impl):
+    rng = np.random.default_rng(8)
+    for dtype in (np.float32, np.float64):
+        x, w, b = make(4, 3, 2, rng, dtype)
+        call, (out, cache) = forward(impl, x, w, b)
+        assert_array(out, dtype=dtype, shape=(4, 2), call=call, what="out")
+        back, grads = backward(impl, rng.normal(size=(4, 2)).astype(dtype), cache)
+        for g, src, name in zip(grads, (x, w, b), ("dx", "dw", "db")):
+            assert_array(g, dtype=dtype, shape=src.shape, call=back, what=name)
+
+
+@pytest.mark.convention("no bias: db is None")
+def test_no_bias_gives_db_none(impl):
+    x, w = np.array([[1.0, 2.0]]), np.array([[3.0, 4.0], [5.0, 6.0], [7.0, 8.0]])
+    _, (_, cache) = forward(impl, x, w, None)
+    call, (dx, dw, db) = backward(impl, np.ones((1, 3)), cache)
+    if db is not None:
+        fail("db must be None for a layer without bias", call=call, got=show(db),
+             why="b=None means the layer has no bias parameter, so there is no gradient to return for it")
+
+
+@pytest.mark.contract("bad shapes in the forward: ValueError")
+def test_forward_bad_shapes_raise_value_error(impl):
+    # Each of these runs silently through x @ w.T + b (or a broadcast) without an explicit check.
+    x, w, b = np.ones((2, 3)), np.ones((4, 3)), np.ones(4)
+    assert_raises(ValueError, impl.linear_forward, np.ones(3), w, b, why="x must be 2-D (N, D_in)")
+    assert_raises(ValueError, impl.linear_forward, np.ones((1, 2, 3)), w, b, why="x must be 2-D (N, D_in)")
+    assert_raises(ValueError, impl.linear_forward, x, np.ones(3), np.ones(1), why="w must be 2-D (D_out, D_in)")
+    assert_raises(ValueError, impl.linear_forward, x, np.ones((4, 1)), b,
+                  why="w is (D_out, D_in) = (4, 1); its D_in 1 does not match x's D_in 3")
+    assert_raises(ValueError, impl.linear_forward, x, w, np.ones(1), why="b must have shape (D_out,) = (4,)")
+    assert_raises(ValueError, impl.linear_forward, x, w, np.ones((2, 4)), why="b must have shape (D_out,) = (4,)")
+
+
+@pytest.mark.contract("dout not (N, D_out): ValueError")
+def test_backward_bad_dout_raises_value_error(impl):
+    x, w, b = np.ones((1, 3)), np.ones((4, 3)), np.ones(4)
+    _, (_, cache) = forward(impl, x, w, b)
+    # (1, N, D_out) broadcasts through dout @ w, dout.T @ x and dout.sum(0) without an explicit check.
+    assert_raises(ValueError, impl.linear_backward, np.ones((1, 1, 4)), cache, why="dout must be (N, D_out) = (1, 4)")
+    assert_raises(ValueError, impl.linear_backward, np.ones((1, 3)), cache, why="dout must be (N, D_out) = (1, 4)")

@@ -16,8 +16,15 @@ Conventions shared by the four functions:
       ``dout`` does not have the forward output's shape.
     - Windows may overlap (stride < kernel): an input position then receives gradient from every
       window that uses it.
-    - Vectorise over N, C and the output positions; a loop over the k_h * k_w offsets of the
-      window is fine.
+
+Canonical code: ``torch.nn.functional.max_pool2d`` / ``avg_pool2d`` with their defaults and autograd
+are the oracle; the kata follows them. Where a learner may choose otherwise, one convention test
+each: tied maxima send the gradient to the first one in row-major order
+(``test_maxpool_ties_go_to_the_first_maximum``); padding counts in the average's divisor (``count_include_pad=True``:
+``test_avgpool_counts_padding_in_the_divisor``); the output size rounds down (``ceil_mode=False``:
+``test_output_size_rounds_down``). cs231n's ``max_pool_forward_naive`` / ``max_pool_backward_naive``
+compute the same values with loops, but take no padding, check no arguments, and (in the common
+``mask = window == max`` form) send a window's gradient to every tied maximum.
 
 Run the tests: pytest katas/nn/pooling
 """

@@ -3,6 +3,14 @@
 Softmax turns logits into probabilities; written naively it overflows at logits of a few hundred.
 Write both functions so that they are exact for logits of any size, and their gradients.
 
+Canonical code: ``scipy.special.softmax`` / ``log_softmax`` (subtract the slice maximum, then
+``tmp - log(sum(exp(tmp)))``) and the shifted logits of cs231n's ``softmax_loss`` follow this
+statement, except that scipy's ``axis`` defaults to None (the whole array) where here it is -1.
+``torch.softmax`` / ``torch.log_softmax`` and their autograd formulas (``out * (dout - sum(dout *
+out))`` and ``dout - exp(out) * sum(dout)``) are the tests' oracle; torch returns an empty result for
+an empty axis where this kata raises ``ValueError``, as numpy's ``max`` does
+(test ``test_empty_axis_raises_value_error``).
+
 Run the tests: pytest katas/nn/softmax
 """
 

@@ -6,6 +6,14 @@ instead: round in the forward pass, act as if it were the identity in the backwa
 as a custom ``torch.autograd.Function``, and a clipped version that stops the gradient outside the
 range the values are clamped to.
 
+Canonical code: the custom ``torch.autograd.Function`` of the torch docs (forward ``x.round()``,
+backward ``grad_output``) and the ``x + (x.round() - x).detach()`` snippet of VQ-VAE and
+quantisation code follow this statement (the snippet turns ``+-inf`` into NaN, which ``round_ste``
+accepts). ``torch.fake_quantize_per_tensor_affine`` with scale 1 computes the same clipped values,
+but its gradient mask looks at the rounded value, where here it looks at ``x`` itself
+(test ``test_clipped_mask_is_judged_on_x``). One convention test each also for the tie rule
+(half to even), the mask's ends (included), the dtype and "a new tensor".
+
 Run the tests: pytest katas/torch/straight_through
 """
 
