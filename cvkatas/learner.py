@@ -207,10 +207,14 @@ def cmd_progress(track=None, impl=None, lang="en", run=True, ids=(), rerun=False
         kept = len(katas) - len(todo) - len(untouched)
         print(f"{len(untouched)} untouched stub(s) not run; {kept} unchanged since their last run"
               f"{' (--rerun runs them again)' if kept else ''}; running {len(todo)}", flush=True)
-        if todo:
-            run_tests(todo, impl, progress=True)
-            store = db.open_store()
+        ran = run_tests(todo, impl, progress=True) if todo else {}
+    else:
+        ran = {}
     info = summary(store, pkg)
+    if store is None:  # recording is off: this run's verdicts are all there is
+        for kid, rs in ran.items():
+            if rs:
+                info[kid]["status"] = kata_status(rs)
     for kid in untouched:
         info[kid]["status"] = "not started"
     print(f"CV Katas progress for --impl={pkg}" + ("" if store else " (recording is off: CVKATAS_DB=off)"))

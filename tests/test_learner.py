@@ -197,3 +197,10 @@ def test_progress_skips_untouched_stubs_and_unchanged_katas(env, tmp_path):
     assert "solved" in again.stdout
     forced = cvkatas(env, "progress", "--impl=solutions", "detection/nms", "--rerun")
     assert "running 1" in forced.stdout
+
+
+def test_progress_with_recording_off_shows_this_runs_verdicts():
+    env = {**os.environ, db.ENV_VAR: "off"}
+    proc = cvkatas(env, "progress", "--impl=solutions", "detection/nms")
+    row = next(line for line in proc.stdout.splitlines() if line.strip().startswith("detection/nms"))
+    assert "solved" in row, proc.stdout
