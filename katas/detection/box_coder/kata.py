@@ -33,13 +33,22 @@ def encode(anchors: np.ndarray, boxes: np.ndarray, weights=(1.0, 1.0, 1.0, 1.0))
             dx = wx * (gx - ax) / aw        dw = ww * log(gw / aw)
             dy = wy * (gy - ay) / ah        dh = wh * log(gh / ah)
 
-        Its dtype is ``np.result_type(anchors, boxes)`` (float32 in, float32 out).
+        Its dtype is ``np.result_type(anchors, boxes)`` (float32 in, float32 out), and float64
+        input is computed in float64.
 
     Rules and edge cases:
         - N = 0 gives an empty (0, 4) array.
         - An anchor or box whose width or height is not positive raises ``ValueError`` (the log
           and the division would be undefined), as do shapes other than two (N, 4) arrays.
         - The inputs must not be modified.
+
+    Canonical code: torchvision's ``BoxCoder.encode_single(boxes, anchors)`` (``encode_boxes``)
+    follows this statement but checks nothing (a zero width gives ``-inf``, no ``ValueError``).
+    Where others differ, each a test of its own: maskrcnn-benchmark and Detectron add
+    ``TO_REMOVE = 1`` to widths (test_continuous_coordinates_no_plus_one); mmdetection's
+    ``bbox2delta`` (``DeltaXYWHBBoxCoder``, ``stds = 1 / weights``, centre ``(x1 + x2) * 0.5``, the
+    same value) casts to float32 (test_result_dtype_follows_inputs,
+    test_float64_input_keeps_float64_precision) and asserts shapes (``AssertionError``).
     """
     raise NotImplementedError("encode")
 
@@ -68,11 +77,21 @@ def decode(anchors: np.ndarray, deltas: np.ndarray, weights=(1.0, 1.0, 1.0, 1.0)
         whenever no clamp applies.
 
     Rules and edge cases:
-        - Any finite deltas give finite boxes: no overflow, no RuntimeWarning.
+        - Huge ``dw``, ``dh`` (1000, say) give finite boxes: no overflow, no RuntimeWarning.
+        - ``dx`` and ``dy`` are never clamped: a far shift moves the box that far.
         - N = 0 gives an empty (0, 4) array; shapes other than two (N, 4) arrays raise ``ValueError``.
         - The inputs must not be modified (clamp a copy, not ``deltas`` itself).
 
-    Accuracy: float64 within 1e-9 of the formulas; float32 within a few float32 rounding steps of the float64
-    result, relative to the size of the coordinates.
+    Accuracy: within a few float32 rounding steps of the formulas (relative to the size of the
+    coordinates) for float32 input; float64 input is computed in float64.
+
+    Canonical code: torchvision's ``BoxCoder.decode_single(deltas, anchors)`` follows this
+    statement (``bbox_xform_clip = log(1000 / 16)``, ``torch.clamp(dw, max=...)``), except that its
+    result has the deltas' dtype, not ``np.result_type`` (test_result_dtype_follows_inputs), and it
+    checks no shapes. maskrcnn-benchmark and Detectron use ``+ 1`` widths and ``x2 = cx + w / 2 - 1``
+    (test_continuous_coordinates_no_plus_one). mmdetection's ``delta2bbox`` (``wh_ratio_clip = 16 /
+    1000``: the same bound) clips ``dw``, ``dh`` from below too (test_clamp_only_from_above); with
+    ``add_ctr_clamp`` (YOLOF) it also bounds the shift, which this kata never does
+    (test_dx_dy_are_not_clamped). The default clamp is test_default_clamp_is_log_1000_over_16.
     """
     raise NotImplementedError("decode")

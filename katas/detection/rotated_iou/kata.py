@@ -31,7 +31,7 @@ def rotated_box_iou(boxes1: np.ndarray, boxes2: np.ndarray) -> np.ndarray:
         ``shapely.affinity.rotate(rectangle, angle, origin="centroid")`` does (degrees).
 
     Returns:
-        float64 array of shape (N, M): ``out[i, j] = area(b1_i & b2_j) / area(b1_i | b2_j)``, in
+        float64 array of shape (N, M), float32 input too: ``out[i, j] = area(b1_i & b2_j) / area(b1_i | b2_j)``, in
         continuous coordinates (a box's area is ``w * h``). Boxes that are apart or only touch
         (along an edge or at a corner) have IoU 0. A pair whose union is 0 (both boxes of zero
         area) has IoU 0.0, never NaN and no warning. N = 0 or M = 0 gives an empty (N, M) array.
@@ -43,8 +43,18 @@ def rotated_box_iou(boxes1: np.ndarray, boxes2: np.ndarray) -> np.ndarray:
     Rules:
         - ``boxes1`` and ``boxes2`` must not be modified.
         - Wrong shapes (not (N, 5) / (M, 5)) or a negative width or height raise ``ValueError``.
-        - Accuracy: within 1e-9 (absolute) of an exact float64 computation.
+        - Accuracy: float64 arithmetic, within 1e-9 (absolute) of an exact float64 computation, also
+          for boxes far from the origin (shift a pair towards the origin, or take the shoelace sum
+          relative to one vertex, if you need to).
         - No speed test; a Python loop over pairs is acceptable, though skipping pairs that cannot
           meet (centres further apart than the sum of the half-diagonals) is good practice.
+
+    Canonical code: mmcv's ``box_iou_rotated`` (mmrotate uses it) with its default
+    ``clockwise=True`` rotates the same way (R(angle) with y down) but takes the angle in
+    **radians** (test_angle_in_degrees). detectron2's ``pairwise_iou_rotated`` takes degrees but
+    turns the other way, counter-clockwise on screen: its corners are R(-angle) in these axes
+    (test_direction_of_rotation). Both run a float32 kernel (edge crossings plus contained corners,
+    a Graham scan, the shoelace area) and return float32 (test_result_is_float64,
+    test_float64_accuracy), and check no input (the two ``ValueError`` tests).
     """
     raise NotImplementedError("rotated_box_iou")
