@@ -79,6 +79,7 @@ class Store:
             try:
                 self.conn.execute("PRAGMA busy_timeout=60000")
                 self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=NORMAL")  # WAL: no corruption, no fsync per test
                 self.conn.executescript(SCHEMA)
                 cols = {r[1] for r in self.conn.execute("PRAGMA table_info(attempts)")}
                 if "fingerprint" not in cols:  # a history from before fingerprints

@@ -251,8 +251,8 @@ def _category(excinfo) -> str:
 OUTPUT_CAP = 4000  # characters of a test's captured output shown; a print in a loop must not flood
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_makereport(item, call):
+@pytest.hookimpl(tryfirst=True, specname="pytest_runtest_makereport")
+def pytest_runtest_makereport_not_started(item, call):
     """A not-started test gets its one-line report without pytest building (and reading the source
     for) a full traceback that would be thrown away: most of a stub run's time went there."""
     if call.when != "call" or call.excinfo is None or _category(call.excinfo) != NOT_STARTED:
@@ -272,7 +272,7 @@ def _cap(text: str) -> str:
 
 
 @pytest.hookimpl(hookwrapper=True, trylast=True)
-def pytest_runtest_makereport(item, call):  # noqa: F811 (a second implementation of the same hook)
+def pytest_runtest_makereport(item, call):
     category = None
     if call.excinfo is not None and call.when == "call":
         # The reference and its variants are never shown: cut their frames before pytest renders.

@@ -5,6 +5,22 @@ a random rectangle of a second image and mixes the two labels by the pasted area
 whole images and their labels with one random weight. All randomness comes from an explicit
 ``numpy.random.Generator`` so every result can be reproduced. Write all three for one image (pair).
 
+Canonical code: the CutOut authors' ``Cutout`` (uoguelph-mlrg/Cutout), the CutMix authors'
+``rand_bbox`` and training loop (clovaai/CutMix-PyTorch: ``cut_rat = sqrt(1 - lam)``, the box
+clipped, ``lam`` recomputed from the box's exact area), timm's ``cutmix_bbox_and_lam`` /
+``Mixup`` and mixup-paper style ``lam * x + (1 - lam) * x[perm]``. They draw the same numbers in
+the same order (the row centre first), from NumPy's legacy global ``np.random``. Where this kata
+differs, each is a convention test of its own:
+    - the CutOut and CutMix authors and timm end the box at ``centre + cut // 2``, so an odd side
+      comes out one pixel short; here the box is the whole ``cut`` long
+      (test_cutout_odd_size_is_a_whole_square, test_cutmix_odd_cut_is_pasted_whole);
+    - YOLOv5's ``mixup`` casts the blend back with ``.astype(np.uint8)`` (truncation); here it is
+      rounded to the nearest integer, as timm's ``FastCollateMixup`` does with ``np.rint``
+      (test_mixup_uint8_rounds_to_nearest);
+    - the image keeps its dtype, also where the CutOut authors multiply by a float32 mask
+      (test_images_keep_their_dtype), the label is float64
+      (test_labels_are_float64), and the image is always a new array (test_returns_a_new_image).
+
 Run the tests: pytest katas/detection/mix_augment
 """
 
@@ -37,7 +53,7 @@ def cutout(image: np.ndarray, rng: np.random.Generator, size: int, fill=0) -> np
         changes nothing (the two numbers are still drawn).
 
     ``rng`` not a Generator, ``size`` not an integer >= 0, or an image that is not 2-D or 3-D
-    raise ``ValueError``.
+    raise ``ValueError``. ``fill`` defaults to 0.
     """
     raise NotImplementedError("cutout")
 
@@ -62,6 +78,8 @@ def cutmix(image_a: np.ndarray, label_a: np.ndarray, image_b: np.ndarray, label_
     columns (height from H, width from W), about ``(1 - lam) * H * W`` pixels; it spans rows
     ``[cy - cut_h // 2, cy - cut_h // 2 + cut_h)`` and columns likewise, each end clipped to the
     image. Inside it the pixels come from ``image_b`` (the same positions), outside from ``image_a``.
+    (The CutMix authors' ``rand_bbox`` ends the box at ``centre + cut // 2``: one pixel short for
+    an odd cut; here it is the whole cut.)
 
     The label is mixed by the area **actually pasted**, after truncation and clipping, not by the
     sampled ``lam``::
@@ -75,8 +93,9 @@ def cutmix(image_a: np.ndarray, label_a: np.ndarray, image_b: np.ndarray, label_
         ``(image, label)``: a new image with ``image_a``'s shape and dtype, and a float64 label
         of shape (K,). Inputs are not modified.
 
-    Shapes or dtypes that differ, labels that are not 1-D of one length, ``alpha <= 0`` or ``rng``
-    not a Generator raise ``ValueError``.
+    Shapes or dtypes that differ, labels that are not 1-D of one length, ``alpha <= 0`` (which
+    ``rng.beta`` refuses too) or ``rng`` not a Generator raise ``ValueError``. ``alpha`` defaults
+    to 1 (lam uniform on [0, 1]).
     """
     raise NotImplementedError("cutmix")
 

@@ -47,11 +47,12 @@ def mosaic(images, boxes_list, labels_list, out_size: int, rng: np.random.Genera
 
     Boxes: each box of image i is shifted by its image's offset ``(ox_i, oy_i, ox_i, oy_i)``, then
     clipped to the canvas, ``[0, 2s]`` on both axes. A box left with width <= 0 or height <= 0
-    (it lay in a part that was cut off) is dropped together with its label.
+    (it lay in a part that was cut off, or touches the canvas edge only from outside) is dropped
+    together with its label; a box that touches the edge from inside stays.
 
     Returns:
         ``(canvas, boxes, labels)``:
-            - canvas: a new array (2s, 2s, C) with the images' dtype;
+            - canvas: a new array (2s, 2s, C) with the images' dtype (float images stay float);
             - boxes: float64 (N, 4), the kept boxes in canvas pixels: image 0's kept boxes in their
               input order, then image 1's, 2's and 3's;
             - labels: int64 (N,), in step with ``boxes``.
@@ -59,6 +60,19 @@ def mosaic(images, boxes_list, labels_list, out_size: int, rng: np.random.Genera
 
     Not 4 images, images that are not 3-D or differ in C or dtype, boxes not (N_i, 4), labels not
     (N_i,), ``out_size < 1``, a centre outside [0, 2s], or ``rng`` not a Generator while
-    ``center`` is ``None`` raise ``ValueError``. Paste with slices (no loop over pixels).
+    ``center`` is ``None`` raise ``ValueError``.
+
+    Canonical code: YOLOv5's ``load_mosaic`` (utils/dataloaders.py) and ultralytics'
+    ``Mosaic._mosaic4`` place and crop the four tiles exactly as here (their ``x1a:x2a`` /
+    ``x1b:x2b`` slices, ``padw = x1a - x1b``) and clip the boxes to ``[0, 2s]``. Where they differ,
+    each is a convention test of its own: they resize each image to ``s`` first (not here: nothing
+    is resized); their ``mosaic_border = -s // 2`` draws the centre from ``[(s + 1) / 2,
+    (3s - 1) / 2)`` for odd s, with Python's ``random`` (test_centre_is_one_uniform_call_yc_first);
+    their canvas is always uint8 (test_canvas_keeps_the_images_dtype); YOLOv5's ``load_mosaic``
+    keeps boxes clipped to zero width and leaves the filtering to ``random_perspective``'s
+    ``box_candidates``, while ultralytics drops them (``remove_zero_area_boxes``), as here
+    (test_boxes_with_nothing_left_are_dropped). mmdetection's ``Mosaic`` clips only with
+    ``bbox_clip_border=True`` (test_boxes_are_clipped_to_the_canvas) and drops boxes not inside the
+    canvas. The other tests accept either box convention.
     """
     raise NotImplementedError("mosaic")
