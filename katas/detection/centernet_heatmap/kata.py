@@ -6,6 +6,23 @@ less than pixels far away. The gaussian's size comes from the object: its radius
 shift of a box's corners that still leaves a box overlapping the object by ``min_overlap`` IoU.
 Write the radius and the drawing in numpy.
 
+Canonical code: CenterNet's ``gaussian_radius``, ``gaussian2D`` and ``draw_umich_gaussian``
+(xingyizhou/CenterNet, src/lib/utils/image.py; CornerNet has the same). This kata follows their
+drawing (a (2r + 1) square window, ``sigma = diameter / 6``, ``np.maximum`` with what is there,
+the window cut at the border around the centre; ``gaussian2D``'s zeroing of values below
+``eps * max`` never fires in that window) and differs where named, each a test of its own:
+  - the radius is the exact root of each quadratic, ``(b -/+ sqrt(b^2 - 4ac)) / (2a)``, as in
+    MMDetection's ``gaussian_radius``; the release code takes ``(b + sq) / 2`` for all three
+    (test_radius_is_the_exact_root);
+  - ``draw_gaussian`` returns a new array; ``draw_umich_gaussian`` writes into the heatmap it is
+    given (test_returns_a_new_array);
+  - bad input raises ValueError; the release code checks nothing (the four input-check tests);
+  - the signature takes ``height, width`` where CenterNet takes ``det_size = (height, width)``.
+The other tests accept either radius formula, unrounded or truncated with ``int()`` (the
+unrounded float is test_radius_is_an_unrounded_float), read the gaussian's width from the answer
+(diameter / 6 is test_sigma_is_the_diameter_over_six) and draw where max and sum agree (max is
+test_overlaps_take_the_max_not_the_sum).
+
 Run the tests: pytest katas/detection/centernet_heatmap
 """
 
@@ -35,7 +52,7 @@ def gaussian_radius(height: float, width: float, min_overlap: float = 0.7) -> fl
     This is the **corrected** formula, as in MMDetection's ``gaussian_radius``. The CornerNet /
     CenterNet release code solves the same three quadratics but takes the other root of the first
     two and divides by 2 instead of ``2 * a``: its radius is much larger (2.73 instead of 0.82 for a
-    10 x 10 box at 0.7). Do not reproduce that quirk here.
+    10 x 10 box at 0.7). This kata asks for the exact roots.
 
     Args:
         height, width: the object's size in heatmap pixels, floats > 0.
@@ -76,6 +93,6 @@ def draw_gaussian(heatmap: np.ndarray, center, radius: int) -> np.ndarray:
         kata does not). Accurate to float32 rounding (1e-6) for float32 heatmaps.
 
     A heatmap that is not a 2-D float array, a centre that is not two integers inside the heatmap,
-    or a radius that is not an integer >= 0 raise ``ValueError``. Vectorise: no loop over pixels.
+    or a radius that is not an integer >= 0 raise ``ValueError``.
     """
     raise NotImplementedError("draw_gaussian")

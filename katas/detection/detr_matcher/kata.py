@@ -5,6 +5,21 @@ one-to-one matching: every object is paired with the prediction that is cheapest
 where the cost mixes how likely the prediction is to be the object's class, how far its box is (L1)
 and how badly it overlaps (GIoU). Build the cost matrix for one image and solve the assignment.
 
+Canonical code: DETR's ``HungarianMatcher`` (facebookresearch/detr, models/matcher.py) for one
+image: ``-cost_class * softmax(-1)[:, labels] + cost_bbox * cdist(p=1) - cost_giou * GIoU`` on
+``cx, cy, w, h`` boxes (GIoU after ``box_cxcywh_to_xyxy``), then ``linear_sum_assignment``, whose
+row indices come back sorted, as int64. This kata follows it, except:
+  - weights default to DETR's training values 1, 5, 2 (``--set_cost_*``), not ``HungarianMatcher``'s
+    constructor defaults 1, 1, 1 (test_default_weights_are_detrs);
+  - the cost is float64 computed in float64 whatever the input dtype; DETR computes in the model's
+    float32 (test_cost_is_float64_computed_in_float64);
+  - bad input raises ValueError; DETR checks nothing but ``x2 >= x1`` (an AssertionError in
+    ``generalized_box_iou``) (the three input-check tests).
+Deformable DETR (models/matcher.py) replaces the softmax term by a sigmoid focal cost over classes
+with no no-object column; boxes given as ``x1, y1, x2, y2`` instead of ``cx, cy, w, h`` change the
+L1 term: both are other costs, not this one, so the correctness tests reject them. Pairs in target
+order (solving the transpose) fail only test_pairs_sorted_by_prediction.
+
 Run the tests: pytest katas/detection/detr_matcher
 """
 
@@ -45,7 +60,7 @@ def detr_cost_matrix(pred_logits: np.ndarray, pred_boxes: np.ndarray, tgt_labels
 
     Inputs are not modified. Bad shapes (logits not (Q, K) with K >= 2, boxes not (Q, 4) / (T, 4),
     labels not (T,) integers), a label outside [0, K - 2], or a box with w <= 0 or h <= 0 raise
-    ``ValueError``. Vectorise over the Q x T pairs (broadcasting), no Python loop over pairs.
+    ``ValueError``.
     """
     raise NotImplementedError("detr_cost_matrix")
 
