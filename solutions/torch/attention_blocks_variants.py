@@ -1,4 +1,5 @@
-"""Known-wrong answers to torch/attention_blocks; `nox -s verify` proves the tests catch every one."""
+"""Known-wrong and canonical-style answers to torch/attention_blocks; `nox -s verify` proves the tests
+catch every one. Never shown to learners."""
 
 import torch
 import torch.nn.functional as F
@@ -40,7 +41,61 @@ def _sk(*, softmax_dim=1, use_min_dim=True, detach=False):
     return SKBlock
 
 
+class _SEUnchecked(ref.SEBlock):
+    """Builds whatever it is given: a hidden width of 0, channels 0, reduction <= 0 (ZeroDivisionError)."""
+
+    def __init__(self, channels, reduction=16):
+        nn.Module.__init__(self)
+        self.fc1 = nn.Conv2d(channels, channels // reduction, 1)
+        self.fc2 = nn.Conv2d(channels // reduction, channels, 1)
+
+
+def _sk_unchecked(*, kernels_check=True, sizes_check=True):
+    class SKBlock(ref.SKBlock):
+        def __init__(self, channels, kernels=(3, 5), reduction=16, min_dim=32):
+            if kernels_check and sizes_check:
+                super().__init__(channels, kernels, reduction, min_dim)
+                return
+            if sizes_check:
+                for name, value in (("channels", channels), ("reduction", reduction), ("min_dim", min_dim)):
+                    ref._positive_int(name, value)
+            if kernels_check and (not kernels or any(k < 1 or k % 2 == 0 for k in kernels)):
+                raise ValueError("kernels must be positive odd ints")
+            nn.Module.__init__(self)
+            d = max(channels // reduction, min_dim)
+            self.branches = nn.ModuleList(
+                nn.Sequential(nn.Conv2d(channels, channels, k, padding=k // 2, bias=False),
+                              nn.BatchNorm2d(channels), nn.ReLU()) for k in kernels)
+            self.fc = nn.Conv2d(channels, d, 1)
+            self.fcs = nn.ModuleList(nn.Conv2d(d, channels, 1) for _ in kernels)
+            self.attention = None
+
+    return SKBlock
+
+
+class TorchvisionStyleSE(nn.Module):
+    """In the style of torchvision.ops.SqueezeExcitation, squeeze_channels = channels // reduction."""
+
+    def __init__(self, channels, reduction=16):
+        super().__init__()
+        squeeze_channels = channels // reduction
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.fc1 = nn.Conv2d(channels, squeeze_channels, 1)
+        self.fc2 = nn.Conv2d(squeeze_channels, channels, 1)
+        self.activation = nn.ReLU()
+        self.scale_activation = nn.Sigmoid()
+
+    def _scale(self, x):
+        return self.scale_activation(self.fc2(self.activation(self.fc1(self.avgpool(x)))))
+
+    def forward(self, x):
+        return self._scale(x) * x
+
+
 WRONG = {
+    "se_no_argument_checks": {"SEBlock": _SEUnchecked},
+    "sk_no_kernel_check": {"SKBlock": _sk_unchecked(kernels_check=False)},
+    "sk_no_size_check": {"SKBlock": _sk_unchecked(sizes_check=False)},
     "se_no_sigmoid": {"SEBlock": _se(gate="none")},
     "se_softmax_over_channels": {"SEBlock": _se(gate="softmax")},
     "se_max_pool": {"SEBlock": _se(pool="max")},
@@ -48,4 +103,5 @@ WRONG = {
     "sk_d_ignores_min_dim": {"SKBlock": _sk(use_min_dim=False)},
     "sk_attention_detached": {"SKBlock": _sk(detach=True)},
 }
+CANONICAL = {"torchvision_se": {"SEBlock": TorchvisionStyleSE}}
 SLOW = {}

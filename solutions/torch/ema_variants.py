@@ -1,10 +1,11 @@
-"""Known-wrong answers to torch/ema; `nox -s verify` proves the tests catch every one. Never shown to
-learners."""
+"""Known-wrong and canonical-style answers to torch/ema; `nox -s verify` proves the tests catch every
+one. Never shown to learners."""
 
 import copy
 import math
 
 import torch
+from torch import nn
 
 
 def _mutant(*, buffers=True, warmup=True, reverse=False, shallow=False, from_zero=False, no_grad=True,
@@ -43,6 +44,48 @@ def _mutant(*, buffers=True, warmup=True, reverse=False, shallow=False, from_zer
     return {"ModelEMA": ModelEMA}
 
 
+class Yolov5StyleEMA:
+    """In the style of yolov5's ModelEMA (named as this kata asks): ramped decay, floats only."""
+
+    def __init__(self, model, decay=0.9999, tau=2000.0):
+        self.module = copy.deepcopy(model).eval()
+        self.updates = 0
+        self.decay, self.tau = decay, tau
+        for p in self.module.parameters():
+            p.requires_grad_(False)
+
+    def update(self, model):
+        self.updates += 1
+        d = self.decay * (1 - math.exp(-self.updates / self.tau))
+        msd = model.state_dict()
+        for k, v in self.module.state_dict().items():
+            if v.dtype.is_floating_point:
+                v *= d
+                v += (1 - d) * msd[k].detach()
+
+    def state_dict(self):
+        return self.module.state_dict()
+
+
+class TimmV2StyleEMA(nn.Module):
+    """In the style of timm's ModelEmaV2: constant decay, every entry averaged, the copy not frozen."""
+
+    def __init__(self, model, decay=0.9999, tau=2000.0):
+        super().__init__()
+        self.module = copy.deepcopy(model)
+        self.module.eval()
+        self.decay, self.tau, self.updates = decay, tau, 0
+
+    def update(self, model):
+        self.updates += 1
+        with torch.no_grad():
+            for ema_v, model_v in zip(self.module.state_dict().values(), model.state_dict().values()):
+                ema_v.copy_(self.decay * ema_v + (1.0 - self.decay) * model_v)
+
+    def state_dict(self):
+        return self.module.state_dict()
+
+
 WRONG = {
     "skips_buffers": _mutant(buffers=False),
     "no_warmup": _mutant(warmup=False),
@@ -54,4 +97,5 @@ WRONG = {
     "copy_in_train_mode": _mutant(eval_mode=False),
     "copy_requires_grad": _mutant(freeze=False),
 }
+CANONICAL = {"yolov5": {"ModelEMA": Yolov5StyleEMA}, "timm_v2": {"ModelEMA": TimmV2StyleEMA}}
 SLOW = {}

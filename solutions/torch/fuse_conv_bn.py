@@ -5,7 +5,7 @@ from torch import nn
 
 
 def fuse_conv_bn(conv: nn.Conv2d, bn: nn.BatchNorm2d) -> nn.Conv2d:
-    if bn.running_mean is None or bn.running_var is None:
+    if bn.running_var is None or bn.running_mean is None:
         raise ValueError("bn has no running statistics (track_running_stats=False): nothing to fold")
     fused = nn.Conv2d(conv.in_channels, conv.out_channels, conv.kernel_size, stride=conv.stride,
                       padding=conv.padding, dilation=conv.dilation, groups=conv.groups, bias=True,

@@ -1,11 +1,13 @@
-"""Known-wrong answers to torch/grad_accumulation; `nox -s verify` proves the tests catch every one."""
+"""Known-wrong and canonical-style answers to torch/grad_accumulation; `nox -s verify` proves the tests
+catch every one. Never shown to learners."""
 
 
 def _mutant(*, weight="share", step_each=False, zero_in_loop=False, zero_first=True, train=False,
-            last_loss=False, one_forward=False):
+            last_loss=False, one_forward=False, as_tensor=False, checks=("size", "empty", "targets")):
     def accumulated_step(model, optimizer, loss_fn, inputs, targets, micro_batch_size):
         n = len(inputs)
-        if micro_batch_size < 1 or n == 0 or len(targets) != n:
+        if ("size" in checks and micro_batch_size < 1) or ("empty" in checks and n == 0) or (
+                "targets" in checks and len(targets) != n):
             raise ValueError("bad arguments")
         if train:
             model.train()
@@ -26,12 +28,34 @@ def _mutant(*, weight="share", step_each=False, zero_in_loop=False, zero_first=T
             total = loss.item() if last_loss else total + loss.item() * len(x) / n
         if not step_each:
             optimizer.step()
+        if as_tensor:
+            return (inputs.new_zeros(()) + total).detach()
         return float(total)
 
     return {"accumulated_step": accumulated_step}
 
 
+def classic_loop_style(model, optimizer, loss_fn, inputs, targets, micro_batch_size):
+    """The classic accumulation loop (and Lightning's accumulate_grad_batches): loss / accumulation steps."""
+    if micro_batch_size < 1 or len(inputs) == 0 or len(targets) != len(inputs):
+        raise ValueError("need micro_batch_size >= 1 and matching, non-empty inputs and targets")
+    xs, ys = inputs.split(micro_batch_size), targets.split(micro_batch_size)
+    accum_steps = len(xs)
+    optimizer.zero_grad()
+    running = 0.0
+    for x, y in zip(xs, ys):
+        loss = loss_fn(model(x), y) / accum_steps
+        loss.backward()
+        running += loss.item()
+    optimizer.step()
+    return running
+
+
 WRONG = {
+    "returns_tensor": _mutant(as_tensor=True),
+    "no_micro_batch_size_check": _mutant(checks=("empty", "targets")),
+    "no_empty_check": _mutant(checks=("size", "targets")),
+    "no_length_check": _mutant(checks=("size", "empty")),
     "loss_not_scaled": _mutant(weight="none"),
     "equal_weight_per_micro_batch": _mutant(weight="count"),
     "step_per_micro_batch": _mutant(step_each=True),
@@ -41,4 +65,5 @@ WRONG = {
     "returns_last_micro_batch_loss": _mutant(last_loss=True),
     "whole_batch_forward": _mutant(one_forward=True),
 }
+CANONICAL = {"classic_loop": {"accumulated_step": classic_loop_style}}
 SLOW = {}

@@ -36,6 +36,12 @@ class SEBlock(nn.Module):
     is a **sigmoid** per (sample, channel), each in (0, 1), broadcast over H and W. Returns a tensor
     of the shape, dtype and device of ``x``; ``x`` is not modified; gradients reach ``x`` and every
     parameter. The same in train and eval mode (there is no BN).
+
+    Canonical code: ``torchvision.ops.SqueezeExcitation(input_channels, squeeze_channels)`` is this
+    block (``avgpool``, ``fc1``, ``ReLU``, ``fc2``, sigmoid; the same ``state_dict`` keys) with
+    ``squeeze_channels = channels // reduction`` passed in, but it checks no arguments (the
+    contract tests). timm's ``SEModule`` rounds the hidden width with ``make_divisible`` (to a
+    multiple of 8); here it is ``channels // reduction``, as the parameter-count test pins.
     """
 
     def __init__(self, channels: int, reduction: int = 16):
@@ -79,6 +85,13 @@ class SKBlock(nn.Module):
     Train and eval mode are those of the BNs: batch statistics (and running-statistics updates) in
     training, running statistics in eval. ``x`` is not modified; gradients reach ``x`` and every
     parameter.
+
+    Canonical code: timm's ``SelectiveKernel`` computes the same selection with another layout (one
+    ``SelectiveKernelAttn``: ``fc_reduce`` without bias, a BN and ReLU, then one ``fc_select`` conv
+    producing ``M * C`` logits viewed as (N, M, C, 1, 1), softmax over dim 1; dilated 3x3 branches);
+    the widely copied ``SKConv`` of the SKNet PyTorch ports uses ``nn.Linear`` layers ``fc`` and
+    ``fcs`` and grouped convs. The layout above is pinned by name and shape: an answer in either
+    layout does not load the tests' weights.
     """
 
     def __init__(self, channels: int, kernels: Sequence[int] = (3, 5), reduction: int = 16, min_dim: int = 32):

@@ -1,4 +1,7 @@
-"""Tests for torch/attention_blocks. Run: pytest katas/torch/attention_blocks"""
+"""Tests for torch/attention_blocks. Run: pytest katas/torch/attention_blocks
+
+Weights are loaded by the statement's names, so the layout is part of every correctness test; each
+documented ValueError at construction has a contract test whose arguments build silently without it."""
 
 import math
 
@@ -199,9 +202,23 @@ def test_se_gradients_reach_input_and_every_parameter(impl, device):
     check_gradients(run, block, st, x, dout, lambda xx, ss: se_expected(xx, ss))
 
 
+def test_se_default_reduction(impl, device):
+    call = Call(impl.SEBlock, 64)  # reduction left out: 16, so hidden = 4
+    load(call.out, random_state(se_layout(64, 16), 4), call)
+
+
+@pytest.mark.contract("SEBlock: channels // reduction = 0: ValueError")
+def test_se_zero_hidden_raises(impl, device):
+    assert_raises(ValueError, impl.SEBlock, 8, reduction=16,
+                  why="8 // 16 = 0 hidden channels (nn.Conv2d(8, 0, 1) would be built silently)")
+    assert_raises(ValueError, impl.SEBlock, 3, why="3 // 16 = 0 hidden channels with the default reduction")
+
+
+@pytest.mark.contract("SEBlock: channels, reduction not positive ints: ValueError")
 def test_se_bad_arguments_raise_value_error(impl, device):
-    assert_raises(ValueError, impl.SEBlock, 8, reduction=16, why="8 // 16 = 0 hidden channels")
-    assert_raises(ValueError, impl.SEBlock, 0, why="channels must be a positive int")
+    assert_raises(ValueError, impl.SEBlock, 0, reduction=1, why="channels must be a positive int")
+    assert_raises(ValueError, impl.SEBlock, 8, reduction=0, why="reduction must be a positive int")
+    assert_raises(ValueError, impl.SEBlock, 8, reduction=-2, why="reduction must be a positive int")
 
 
 def check_gradients(run, block, st, x, dout, oracle):
@@ -365,8 +382,27 @@ def test_sk_gradients_reach_input_and_every_parameter(impl, device):
     check_gradients(run, block, st, x, dout, lambda xx, ss: sk_expected(xx, ss, (1, 3), training=True)[0])
 
 
-def test_sk_bad_arguments_raise_value_error(impl, device):
+def test_sk_defaults(impl, device):
+    call = Call(impl.SKBlock, 8)  # kernels (3, 5), reduction 16, min_dim 32: d = max(0, 32) = 32
+    block = call.out
+    if getattr(block, "attention", "missing") is not None:
+        fail(f"block.attention is {show(getattr(block, 'attention', 'missing'))} before the first forward",
+             call=call, why="the statement asks for None until the first forward")
+    load(block, random_state(sk_layout(8, (3, 5), 16, 32), 24), call)
+
+
+@pytest.mark.contract("SKBlock: empty or even kernels: ValueError")
+def test_sk_bad_kernels_raise_value_error(impl, device):
+    # each builds silently without the check; the even kernel would only break at the first forward
     assert_raises(ValueError, impl.SKBlock, 8, kernels=(3, 4), why="an even kernel has no centre: padding k // 2 "
                                                                    "would change the spatial size")
     assert_raises(ValueError, impl.SKBlock, 8, kernels=(), why="SK needs at least one branch")
-    assert_raises(ValueError, impl.SKBlock, 8, min_dim=0, why="min_dim must be a positive int")
+    assert_raises(ValueError, impl.SKBlock, 8, kernels=(3, -1), why="a kernel size must be a positive odd int")
+
+
+@pytest.mark.contract("SKBlock: channels, reduction, min_dim not positive: ValueError")
+def test_sk_bad_sizes_raise_value_error(impl, device):
+    assert_raises(ValueError, impl.SKBlock, 64, reduction=4, min_dim=0,
+                  why="min_dim must be a positive int (d = max(16, 0) would hide it)")
+    assert_raises(ValueError, impl.SKBlock, 8, reduction=0, why="reduction must be a positive int")
+    assert_raises(ValueError, impl.SKBlock, 0, min_dim=4, why="channels must be a positive int")

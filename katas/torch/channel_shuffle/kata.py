@@ -34,9 +34,20 @@ def channel_shuffle(x: torch.Tensor, groups: int) -> torch.Tensor:
 
     Rules:
         - ``x`` is not modified.
-        - ``ValueError`` if ``x`` is not 4-D, if ``groups`` is not a positive int, or if ``C`` is not
+        - ``ValueError`` if ``x`` is not 4-D (a 3-D or 5-D tensor is refused even when its dim 1
+          splits evenly), if ``groups`` is not a positive int (0, -2, 2.0), or if ``C`` is not
           divisible by ``groups``.
-        - One reshape, one transpose, one reshape: no Python loop over channels.
+        - A zero-size ``N``, ``H`` or ``W`` gives an empty result of the same shape (write the sizes
+          out: a ``-1`` in a reshape cannot be inferred from 0 elements).
+
+    Canonical code: ``torchvision.models.shufflenetv2.channel_shuffle`` (view to
+    ``(N, g, C // g, H, W)``, transpose 1 and 2, ``contiguous``, view back) gives the same
+    permutation, but checks nothing: its ``view(batchsize, -1, height, width)`` raises on a zero-size
+    input (test ``test_zero_size_input_gives_empty_result``), and groups 0 or a ``C`` that ``groups``
+    does not divide raise ``ZeroDivisionError`` / ``RuntimeError`` instead of ``ValueError`` (the
+    contract tests). ``torch.nn.functional.channel_shuffle`` / ``torch.nn.ChannelShuffle`` give the
+    same permutation (a test compares with them), raise ``RuntimeError`` for bad groups, accept any
+    input with more than 2 dims, and ``nn.ChannelShuffle(0)`` only fails at its first call.
     """
     raise NotImplementedError("channel_shuffle")
 

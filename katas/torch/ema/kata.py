@@ -57,6 +57,17 @@ class ModelEMA:
     was 0, then two updates with the parameter at 1: ``d_1 = 0.5 * (1 - e^-1) = 0.3161``, so the
     EMA becomes ``0.3161 * 0 + 0.6839 * 1 = 0.6839``; ``d_2 = 0.5 * (1 - e^-2) = 0.4323``, so
     ``0.4323 * 0.6839 + 0.5677 * 1 = 0.8634``.
+
+    Canonical code: yolov5's ``ModelEMA`` (``utils/torch_utils.py``) is this class with the same
+    warm-up ``decay * (1 - exp(-updates / tau))``, counter incremented first, ``v *= d;
+    v += (1 - d) * msd[k].detach()`` on the floating-point entries; it names the copy ``self.ema``
+    and keeps ``self.decay`` as a function, and it leaves integer buffers at their values from the
+    copy, where this kata copies them (``test_integer_buffers_are_copied``). timm's ``ModelEmaV2``
+    (``timm/utils/model_ema.py``) keeps ``self.module`` in eval mode under ``torch.no_grad()`` but
+    has no warm-up, a constant ``decay`` (``test_decay_warms_up``), averages every state-dict entry
+    including integer buffers (its ``copy_`` truncates the average), and does not switch off
+    ``requires_grad`` on the copy (``test_copy_parameters_do_not_require_grad``). timm's
+    ``ModelEmaV3`` copies integer buffers as here, but its optional warm-up is another formula.
     """
 
     def __init__(self, model: nn.Module, decay: float = 0.9999, tau: float = 2000.0) -> None:

@@ -44,8 +44,11 @@ def prepare_finetune(model: nn.Module, head_name: str, num_classes: int, backbon
            mean and variance and never updates them (``running_mean``, ``running_var`` and
            ``num_batches_tracked`` stay as they are). Freezing its weight and bias is not enough for
            that; how you keep it in eval mode is up to you (a forward pre-hook, an override of
-           ``train``, ...). BatchNorm layers inside ``unfrozen`` modules train normally.
-        Nothing else changes: the other layers' values, and ``model``'s own train/eval mode.
+           ``train``, ...). The BatchNorm modules stay in place: the same objects, the same
+           ``state_dict`` keys. BatchNorm layers inside ``unfrozen`` modules train normally,
+           updating their running statistics in training mode.
+        Nothing else changes: the other layers' values, and the train/eval mode of ``model`` and
+        of every layer other than the frozen BatchNorm layers (whatever mode the model is in).
 
     Returns:
         ``torch.optim.SGD(groups, momentum=0.9, weight_decay=weight_decay)`` whose groups hold
@@ -61,5 +64,15 @@ def prepare_finetune(model: nn.Module, head_name: str, num_classes: int, backbon
     Raises:
         ValueError: ``head_name`` names no submodule or not an ``nn.Linear``; a name in
             ``unfrozen`` names no submodule.
+
+    Canonical code: no library function does all of this. mmdetection's backbones
+    (``frozen_stages`` with ``norm_eval=True``, e.g. ``mmdet/models/backbones/resnet.py``)
+    override ``train()``: ``_freeze_stages`` puts the frozen stages wholly in eval mode and
+    ``norm_eval`` puts *every* ``_BatchNorm`` in eval mode, the trained stages' too. Here only the
+    frozen BN layers change mode (``test_only_frozen_bn_layers_change_mode``) and BN layers inside
+    ``unfrozen`` modules keep updating their statistics (``test_unfrozen_bn_statistics_update``).
+    torchvision's and detectron2's ``FrozenBatchNorm2d`` are built into a model in place of
+    ``BatchNorm2d`` (weight and bias become buffers, ``num_batches_tracked`` is gone): here the
+    BatchNorm modules stay as they are.
     """
     raise NotImplementedError("prepare_finetune")

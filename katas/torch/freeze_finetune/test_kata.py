@@ -2,6 +2,8 @@
 
 The oracle is the model's own state: which parameters require gradients, what the optimizer holds,
 which values and BatchNorm buffers change in a training step, and what the backbone computed before.
+Which train/eval flags may change, and whether BatchNorm layers inside `unfrozen` modules keep updating
+their statistics (mmdetection's norm_eval freezes them all), are convention tests of their own.
 """
 
 import copy
@@ -39,13 +41,35 @@ class TinyNet(nn.Module):
         return self.classifier(self.pool(x)) if self.seq_head else self.fc(self.pool(x).flatten(1))
 
 
-def pretrained(device, dtype=torch.float64, seq_head=False, seed=0):
+class MixedNet(nn.Module):
+    """Every kind of BatchNorm, nested: BatchNorm3d, SyncBatchNorm (a _BatchNorm, not a BatchNorm2d) and
+    BatchNorm1d, inside containers two levels deep."""
+
+    def __init__(self):
+        super().__init__()
+        self.body = nn.ModuleDict({
+            "stem": nn.Sequential(nn.Conv3d(2, 3, 3, padding=1), nn.BatchNorm3d(3), nn.ReLU()),
+            "mid": nn.Sequential(nn.Sequential(nn.Conv2d(3, 4, 1), nn.SyncBatchNorm(4), nn.ReLU())),
+            "neck": nn.Sequential(nn.Linear(4, 6), nn.BatchNorm1d(6), nn.ReLU()),
+        })
+        self.fc = nn.Linear(6, 3)
+
+    def features(self, x):
+        x = self.body["stem"](x).mean(2)  # (N, 3, D, H, W) -> (N, 3, H, W)
+        x = self.body["mid"](x).mean((2, 3))
+        return self.body["neck"](x)
+
+    def forward(self, x):
+        return self.fc(self.features(x))
+
+
+def pretrained(device, dtype=torch.float64, seq_head=False, seed=0, cls=TinyNet):
     """A TinyNet whose BN layers carry statistics and affine values, as after pre-training."""
     torch.manual_seed(seed)
-    model = TinyNet(seq_head=seq_head)
+    model = TinyNet(seq_head=seq_head) if cls is TinyNet else cls()
     with torch.no_grad():
         for m in model.modules():
-            if isinstance(m, nn.BatchNorm2d):
+            if isinstance(m, nn.modules.batchnorm._BatchNorm):
                 m.running_mean.normal_()
                 m.running_var.uniform_(0.5, 2.0)
                 m.num_batches_tracked.fill_(100)
@@ -67,7 +91,9 @@ class Short:
 
     def __str__(self):
         names = ["model", "head_name", "num_classes", "backbone_lr", "head_lr"]
-        parts = [f"model=TinyNet(head {'classifier.1' if self.call.args[0].seq_head else 'fc'})"]
+        model = self.call.args[0]
+        parts = [f"model=TinyNet(head {'classifier.1' if model.seq_head else 'fc'})" if isinstance(model, TinyNet)
+                 else f"model={type(model).__name__}()"]
         parts += [f"{k}={show(v)}" for k, v in zip(names[1:], self.call.args[1:])]
         parts += [f"{k}={show(v)}" for k, v in self.call.kwargs.items()]
         return f"prepare_finetune({', '.join(parts)})"
@@ -129,9 +155,11 @@ def test_new_head(impl, device, dtype, head_name):
              why="create it with device= and dtype= of the old head, or the forward pass fails")
     if not (head.weight.requires_grad and head.bias.requires_grad):
         fail("the new head's parameters must require gradients", call=call)
-    if model.training:
-        fail("prepare_finetune switched the model to training mode", call=call,
-             why="the model's own train/eval mode is the caller's choice")
+    bound = 1 / 8 ** 0.5  # nn.Linear's default: uniform in [-1/sqrt(in_features), 1/sqrt(in_features)]
+    w = head.weight.detach()
+    if w.abs().max() > bound * (1 + 1e-6) or torch.unique(w).numel() < w.numel() // 2:
+        fail(f"the new head's weight is not a fresh default initialisation: {show(w)}", call=call,
+             why=f"nn.Linear(8, 5) draws its weights uniformly from [-{bound:.3f}, {bound:.3f}]")
     with torch.no_grad():
         out = model(images(3, device, dtype))
     if out.shape != (3, 5) or out.dtype != dtype:
@@ -139,15 +167,19 @@ def test_new_head(impl, device, dtype, head_name):
              why="the new head must be registered under the old name, so forward uses it")
 
 
-def test_model_mode_is_left_alone(impl, device):
-    model = pretrained(device)  # in training mode, as a model usually is when fine-tuning starts
-    call = prepare(impl, model, unfrozen=("stage2",))
-    changed = sorted(n or "model" for n, m in model.named_modules()
-                     if not m.training and not (isinstance(m, nn.BatchNorm2d) and not n.startswith("stage2.")))
-    if changed:
-        fail("prepare_finetune switched modules to eval mode", call=call, got=changed, expected=[],
-             why="only the frozen BN layers behave as in eval mode; the model's own train/eval mode and that "
-                 "of every other layer (the unfrozen stage's BN included) is the caller's choice")
+@pytest.mark.convention("train/eval flags: only frozen BN layers change")
+def test_only_frozen_bn_layers_change_mode(impl, device):
+    for training in (True, False):  # usually in training mode when fine-tuning starts; eval must stay eval too
+        model = pretrained(device).train(training)
+        call = prepare(impl, model, unfrozen=("stage2",))
+        changed = sorted(n or "model" for n, m in model.named_modules()
+                         if m.training != training and not n.startswith("fc")
+                         and not (isinstance(m, nn.BatchNorm2d) and not n.startswith("stage2.")))
+        if changed:
+            fail(f"prepare_finetune switched modules of a model in {'train' if training else 'eval'} mode",
+                 call=call, got=changed, expected=[],
+                 why="only the frozen BN layers behave as in eval mode; the model's own train/eval mode and that "
+                     "of every other layer (frozen convs, the unfrozen stage and its BN) is the caller's choice")
 
 
 # Which parameters learn.
@@ -155,6 +187,7 @@ def test_model_mode_is_left_alone(impl, device):
 @pytest.mark.parametrize("which", sorted(UNFROZEN))
 def test_requires_grad_states(impl, device, which):
     model = pretrained(device)
+    model.stage2[0].weight.requires_grad_(False)  # switched off before: unfreezing stage2 switches it on
     call = prepare(impl, model, unfrozen=UNFROZEN[which])
     got = sorted(n for n, p in model.named_parameters() if p.requires_grad)
     expected = trainable_names(UNFROZEN[which])
@@ -185,6 +218,11 @@ def test_optimizer_groups(impl, device, which):
         if (g["momentum"], g["weight_decay"]) != (0.9, 1e-4):
             fail(f"group {i}: momentum={g['momentum']}, weight_decay={g['weight_decay']}", call=call,
                  expected="momentum=0.9, weight_decay=1e-4 (the argument)")
+    call = prepare(impl, pretrained(device), unfrozen=UNFROZEN[which])  # weight_decay left out
+    for i, g in enumerate(call.out.param_groups):
+        if g["weight_decay"] != 0.0:
+            fail(f"group {i}: weight_decay={g['weight_decay']} with the argument left out", call=call,
+                 expected="weight_decay=0.0, the default")
 
 
 # BatchNorm statistics.
@@ -192,7 +230,13 @@ def test_optimizer_groups(impl, device, which):
 def test_bn_statistics_stay_frozen_after_model_train(impl, device):
     model = pretrained(device)
     before = bn_buffers(model)
+    layers = {n: m for n, m in model.named_modules() if isinstance(m, nn.BatchNorm2d)}
     call = prepare(impl, model)
+    moved = sorted(n for n, m in layers.items() if model.get_submodule(n) is not m)
+    if moved or sorted(bn_buffers(model)) != sorted(before):
+        fail("prepare_finetune replaced BatchNorm layers", call=call, got=moved or sorted(bn_buffers(model)),
+             why="keep the model's BatchNorm modules in place (same objects, same state_dict keys); swapping in "
+                 "FrozenBatchNorm2d changes the model's structure and checkpoints")
     model.train()  # what every training loop does at the start of an epoch
     with torch.no_grad():
         for seed in range(3):
@@ -255,19 +299,60 @@ def test_stale_gradients_do_not_move_frozen_weights(impl, device):
                              "optimizer")
 
 
-def test_unfrozen_stage_trains_with_its_own_bn(impl, device):
+def test_unfrozen_stage_trains(impl, device):
     model = pretrained(device)
     before = {k: v.clone() for k, v in model.state_dict().items()}
     call = prepare(impl, model, unfrozen=("stage2",))
     train_step(model, call.out, images(6, device, seed=6))
     after = model.state_dict()
+    params = {n for n, _ in model.named_parameters()}
     for k, v in before.items():
+        if k.startswith("stage2.") and k not in params:
+            continue  # the unfrozen stage's BN statistics: the convention test's business
         moved = not torch.equal(after[k], v)
         should = k.startswith(("stage2.", "fc."))
         if moved != should:
             fail(f"{k} {'changed' if moved else 'did not change'} in a training step", call=call,
-                 why="with unfrozen=('stage2',) the stage trains like a normal network (weights, BN "
-                     "affine and BN statistics); everything else outside the head stays frozen")
+                 why="with unfrozen=('stage2',) the stage's weights and BN affine train; everything else outside "
+                     "the head stays frozen, BN statistics included")
+
+
+@pytest.mark.convention("BN inside unfrozen modules: statistics update")
+def test_unfrozen_bn_statistics_update(impl, device):
+    model = pretrained(device)
+    before = bn_buffers(model)
+    call = prepare(impl, model, unfrozen=("stage2",))
+    train_step(model, call.out, images(6, device, seed=6))
+    for k, v in bn_buffers(model).items():
+        if k.startswith("stage2.") and torch.equal(v, before[k]):
+            fail(f"{k} did not change in a training step", call=call,
+                 why="BatchNorm layers inside `unfrozen` modules train normally: in training mode they update "
+                     "their running statistics (mmdetection's norm_eval=True would freeze them all)")
+
+
+def test_every_kind_of_batchnorm_is_frozen(impl, device):
+    model = pretrained(device, cls=MixedNet)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    call = prepare(impl, model)
+    got = sorted(n for n, p in model.named_parameters() if p.requires_grad)
+    if got != HEAD:
+        fail("wrong parameters require gradients", call=call, got=got, expected=HEAD,
+             why="every parameter outside the head is frozen, however deeply nested, BN weight and bias included")
+    x = (torch.randn(4, 2, 3, 4, 4, generator=torch.Generator().manual_seed(9), dtype=torch.float64)
+         * 3 + 1).to(device)
+    model.train()
+    with torch.no_grad():
+        in_train = model.features(x)
+        model.eval()
+        in_eval = model.features(x)
+    assert_close(in_train, in_eval, rtol=1e-9, atol=1e-9, call=call, what="MixedNet features in train mode",
+                 why="BatchNorm1d, BatchNorm3d and SyncBatchNorm are _BatchNorm layers too: frozen, they normalise "
+                     "with their running statistics in train mode")
+    train_step(model, call.out, x)
+    for k, v in model.state_dict().items():
+        if not k.startswith("fc."):
+            assert_equal(v, before[k], call=call, what=f"{k} after a training step",
+                         why="every _BatchNorm subclass outside `unfrozen` keeps its statistics, nested or not")
 
 
 def test_backbone_computes_what_it_did_before(impl, device):
@@ -284,10 +369,16 @@ def test_backbone_computes_what_it_did_before(impl, device):
                  why="the backbone is frozen, so eval outputs are the new head applied to the same features as before")
 
 
-def test_invalid_names_raise(impl, device):
-    model = pretrained(device)
-    assert_raises(ValueError, impl.prepare_finetune, model, "head", 5, 0.01, 0.1, why="the model has no `head`")
+@pytest.mark.contract("bad head_name: ValueError")
+def test_bad_head_name_raises(impl, device):
+    assert_raises(ValueError, impl.prepare_finetune, pretrained(device), "head", 5, 0.01, 0.1,
+                  why="the model has no `head`")
     assert_raises(ValueError, impl.prepare_finetune, pretrained(device), "bn1", 5, 0.01, 0.1,
                   why="`bn1` is a BatchNorm2d, not an nn.Linear head")
+
+
+@pytest.mark.contract("unknown name in unfrozen: ValueError")
+def test_unknown_unfrozen_name_raises(impl, device):
     assert_raises(ValueError, impl.prepare_finetune, pretrained(device), "fc", 5, 0.01, 0.1, unfrozen=("stage3",),
-                  why="the model has no `stage3` to unfreeze")
+                  why="the model has no `stage3` to unfreeze; matching parameter names by prefix would silently "
+                      "unfreeze nothing")

@@ -58,5 +58,13 @@ def accumulated_step(model: nn.Module, optimizer: Optimizer, loss_fn: Callable[[
 
     Raises:
         ValueError: ``micro_batch_size < 1``, an empty batch, or ``len(targets) != len(inputs)``.
+
+    Canonical code: the classic accumulation loop (``loss = loss_fn(model(x), y) / accum_steps;
+    loss.backward()``, stepping every ``accum_steps`` micro-batches) and PyTorch Lightning's
+    ``accumulate_grad_batches`` (its automatic optimisation divides each closure loss by that
+    number) weigh every micro-batch equally. That is the same as ``n_i / N`` when the micro-batches
+    are equal, and over-weights a short last one otherwise
+    (``test_short_last_micro_batch_weighs_its_share``). The classic loop also calls ``zero_grad()``
+    after the step; here it comes first, so ``.grad`` still holds the gradient after the call.
     """
     raise NotImplementedError("accumulated_step")

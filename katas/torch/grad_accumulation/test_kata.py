@@ -3,6 +3,10 @@
 The oracle is one big-batch step: a deep copy of the model with a fresh optimizer of the same kind
 does zero_grad(); loss_fn(model(inputs), targets).backward(); step(), and must end up with the same
 parameters, gradients, loss and optimizer behaviour on the following steps.
+
+Correctness tests cut the batch into equal micro-batches, where weighting each by n_i / N and dividing
+by their number (Lightning's and the classic loop's `loss / accumulation_steps`) agree; a short last
+micro-batch, and the returned loss's type, have a convention test each.
 """
 
 import copy
@@ -74,10 +78,12 @@ def compare(call, model, oracle, loss, dtype, step, n, m):
     __tracebackhide__ = True
     call = Short(call)
     split = f"{n} samples in micro-batches of {sizes(n, m)}"
-    if not isinstance(call.out, float):
-        fail(f"accumulated_step must return a Python float, got {type(call.out).__name__}", call=call,
+    try:
+        got = float(call.out)  # that it is a Python float is the convention test's business
+    except (TypeError, ValueError, RuntimeError):
+        fail(f"accumulated_step must return the loss as a number, got {type(call.out).__name__}", call=call,
              got=show(call.out))
-    assert_close(call.out, loss, **TOL[dtype], call=call, what=f"returned loss (step {step})",
+    assert_close(got, loss, **TOL[dtype], call=call, what=f"returned loss (step {step})",
                  why=f"the mean loss over all {split}: micro-batch i's mean loss weighted by n_i / N")
     for (name, p), q in zip(model.named_parameters(), oracle.parameters()):
         if p.device != q.device or p.dtype != q.dtype:
@@ -93,7 +99,7 @@ def compare(call, model, oracle, loss, dtype, step, n, m):
                      why=f"one optimizer step with the big-batch gradient ({split}), exactly one step")
 
 
-def run_steps(impl, device, dtype, opt_name, n, m, kind="mse", steps=3):
+def run_steps(impl, device, dtype, opt_name, n, m, kind="mse", steps=2):
     model = make_model(device, dtype)
     oracle = copy.deepcopy(model)
     opt, opt_oracle = OPTIMIZERS[opt_name](model.parameters()), OPTIMIZERS[opt_name](oracle.parameters())
@@ -108,46 +114,76 @@ def run_steps(impl, device, dtype, opt_name, n, m, kind="mse", steps=3):
         compare(call, model, oracle, loss, dtype, step, n, m)
 
 
-# 1. By hand.
-
-def test_by_hand_one_weight(impl, device):
-    # y = w * x with w = 0, MSE on x = y = [1, 2, 3]: per-sample losses 1, 4, 9, mean 14/3.
-    # d/dw mean((w x - y)^2) = mean(-2 x y) = -28/3; SGD with lr 0.1 gives w = 28/30.
-    # Micro-batches [1, 2] and [3]: weights 2/3 and 1/3 (not 1/2 and 1/2, which would give -11.5).
+def one_weight(device):
+    """y = w * x with w = 0 and SGD(lr=0.1): small enough to follow on paper."""
     model = nn.Linear(1, 1, bias=False).to(device, torch.float64)
     with torch.no_grad():
         model.weight.zero_()
-    opt = torch.optim.SGD(model.parameters(), lr=0.1)
-    x = torch.tensor([[1.0], [2.0], [3.0]], dtype=torch.float64, device=device)
+    return model, torch.optim.SGD(model.parameters(), lr=0.1)
+
+
+# 1. By hand.
+
+def test_by_hand_one_weight(impl, device):
+    # MSE on x = y = [1, 2, 3, 4]: per-sample losses 1, 4, 9, 16, mean 7.5.
+    # d/dw mean((w x - y)^2) = mean(-2 x y) = -15; SGD with lr 0.1 gives w = 1.5.
+    model, opt = one_weight(device)
+    x = torch.tensor([[1.0], [2.0], [3.0], [4.0]], dtype=torch.float64, device=device)
     call = Short(Call(impl.accumulated_step, model, opt, nn.MSELoss(), x, x.clone(), 2, mutates=True))
-    assert_close(call.out, 14 / 3, call=call, what="returned loss", why="mean of 1, 4, 9 over all 3 samples")
+    assert_close(float(call.out), 7.5, call=call, what="returned loss", why="mean of 1, 4, 9, 16 over all 4 samples")
     if model.weight.grad is None:
         fail("model.weight.grad is None after the call", call=call,
              why="the accumulated gradient stays in .grad after the step")
-    assert_close(model.weight.grad, [[-28 / 3]], call=call, what="weight.grad",
-                 why="mean(-2 x y) over all 3 samples = -28/3: micro-batch [1, 2] weighs 2/3 and [3] 1/3")
-    assert_close(model.weight, [[2.8 / 3]], call=call, what="weight after the step",
-                 why="0 - lr * grad = 0.1 * 28/3, one step")
+    assert_close(model.weight.grad, [[-15.0]], call=call, what="weight.grad",
+                 why="mean(-2 x y) over all 4 samples = -15: micro-batches [1, 2] and [3, 4] each weigh 2/4; "
+                     "their mean losses unscaled would give twice that")
+    assert_close(model.weight, [[1.5]], call=call, what="weight after the step",
+                 why="0 - lr * grad = 0.1 * 15, one step")
 
 
-# 2. Against one big-batch step.
+@pytest.mark.convention("short last micro-batch: loss weighted n_i / N")
+def test_short_last_micro_batch_weighs_its_share(impl, device):
+    # x = y = [1, 2, 3]: per-sample losses 1, 4, 9, mean 14/3; d/dw = mean(-2 x y) = -28/3.
+    # Micro-batches [1, 2] and [3] weigh 2/3 and 1/3; 1/2 each (loss / number of micro-batches) gives -11.5.
+    model, opt = one_weight(device)
+    x = torch.tensor([[1.0], [2.0], [3.0]], dtype=torch.float64, device=device)
+    call = Short(Call(impl.accumulated_step, model, opt, nn.MSELoss(), x, x.clone(), 2, mutates=True))
+    why = ("the big-batch mean over N samples: micro-batch i's mean loss weighs n_i / N, so the short last "
+           "micro-batch [3] weighs 1/3, not 1/2 (dividing by the number of micro-batches, as Lightning's "
+           "accumulate_grad_batches does, over-weights its samples)")
+    assert_close(float(call.out), 14 / 3, call=call, what="returned loss", why=why)
+    assert_close(model.weight.grad, [[-28 / 3]], call=call, what="weight.grad", why=why)
+    assert_close(model.weight, [[2.8 / 3]], call=call, what="weight after the step", why=why)
+    run_steps(impl, device, torch.float64, "sgd_momentum", 10, 4)  # 4, 4 and 2 samples
 
-SPLITS = [(10, 4), (9, 3), (6, 1), (5, 16), (1, 1)]
+
+@pytest.mark.convention("returns the loss as a Python float")
+def test_returns_python_float(impl, device):
+    model, opt = one_weight(device)
+    x = torch.tensor([[1.0], [2.0]], dtype=torch.float64, device=device)
+    call = Short(Call(impl.accumulated_step, model, opt, nn.MSELoss(), x, x.clone(), 1, mutates=True))
+    if type(call.out) is not float:
+        fail(f"accumulated_step must return a Python float, got {type(call.out).__name__}", call=call,
+             got=show(call.out), why="a float for logging: call .item() (or float()) once, at the end")
 
 
-@pytest.mark.parametrize("opt_name", sorted(OPTIMIZERS))
-@pytest.mark.parametrize("n, m", SPLITS, ids=[f"N{n}-m{m}" for n, m in SPLITS])
-def test_matches_big_batch_step(impl, device, opt_name, n, m):
+# 2. Against one big-batch step (equal micro-batches).
+
+CASES = [(12, 4, "sgd_momentum"), (9, 3, "adam"), (6, 1, "sgd"), (5, 16, "adam"), (8, 8, "sgd_momentum"),
+         (1, 1, "sgd")]
+
+
+@pytest.mark.parametrize("n, m, opt_name", CASES, ids=[f"N{n}-m{m}-{o}" for n, m, o in CASES])
+def test_matches_big_batch_step(impl, device, n, m, opt_name):
     run_steps(impl, device, torch.float64, opt_name, n, m)
 
 
-@pytest.mark.parametrize("opt_name", ["sgd_momentum", "adam"])
-def test_matches_big_batch_step_float32(impl, device, opt_name):
-    run_steps(impl, device, torch.float32, opt_name, 11, 4)
+def test_matches_big_batch_step_float32(impl, device):
+    run_steps(impl, device, torch.float32, "adam", 12, 4)
 
 
 def test_cross_entropy_with_class_targets(impl, device):
-    run_steps(impl, device, torch.float64, "sgd", 7, 3, kind="ce")
+    run_steps(impl, device, torch.float64, "sgd", 8, 2, kind="ce")
 
 
 # 3. Edge cases and what must be left alone.
@@ -159,9 +195,9 @@ def test_stale_gradients_are_cleared_first(impl, device):
         p.grad = torch.full_like(p, 100.0)  # left over from something else
     opt, opt_oracle = torch.optim.SGD(model.parameters(), lr=0.3), torch.optim.SGD(oracle.parameters(), lr=0.3)
     x, y = batch(8, device, torch.float64, seed=7)
-    call = Call(impl.accumulated_step, model, opt, nn.MSELoss(), x, y, 3, mutates=True)
+    call = Call(impl.accumulated_step, model, opt, nn.MSELoss(), x, y, 4, mutates=True)
     loss = big_batch_step(oracle, opt_oracle, nn.MSELoss(), x, y)
-    compare(call, model, oracle, loss, torch.float64, 0, 8, 3)
+    compare(call, model, oracle, loss, torch.float64, 0, 8, 4)
 
 
 def test_model_mode_is_left_alone(impl, device):
@@ -169,7 +205,7 @@ def test_model_mode_is_left_alone(impl, device):
         model = make_model(device, torch.float64, seed=2).train(training)
         opt = torch.optim.SGD(model.parameters(), lr=0.1)
         x, y = batch(6, device, torch.float64, seed=8)
-        call = Short(Call(impl.accumulated_step, model, opt, nn.MSELoss(), x, y, 4, mutates=True))
+        call = Short(Call(impl.accumulated_step, model, opt, nn.MSELoss(), x, y, 3, mutates=True))
         modes = {name: m.training for name, m in model.named_modules()}
         if set(modes.values()) != {training}:
             fail(f"the model was in {'train' if training else 'eval'} mode before the call; afterwards "
@@ -207,13 +243,28 @@ def test_frozen_parameters_are_untouched(impl, device):
         fail("the trainable weight model[3].weight has no gradient after the call", call=call)
 
 
-def test_invalid_arguments_raise(impl, device):
+def small_problem(device):
     model = make_model(device, torch.float64)
-    opt = torch.optim.SGD(model.parameters(), lr=0.1)
-    x, y = batch(4, device, torch.float64, seed=11)
-    assert_raises(ValueError, impl.accumulated_step, model, opt, nn.MSELoss(), x, y, 0,
-                  why="micro_batch_size must be at least 1")
+    return model, torch.optim.SGD(model.parameters(), lr=0.1), *batch(4, device, torch.float64, seed=11)
+
+
+@pytest.mark.contract("micro_batch_size < 1: ValueError")
+def test_micro_batch_size_below_one_raises(impl, device):
+    model, opt, x, y = small_problem(device)
+    for m in (0, -2):
+        assert_raises(ValueError, impl.accumulated_step, model, opt, nn.MSELoss(), x, y, m,
+                      why="micro_batch_size must be at least 1")
+
+
+@pytest.mark.contract("empty batch: ValueError")
+def test_empty_batch_raises(impl, device):
+    model, opt, x, y = small_problem(device)
     assert_raises(ValueError, impl.accumulated_step, model, opt, nn.MSELoss(), x[:0], y[:0], 2,
-                  why="an empty batch has no mean loss")
+                  why="an empty batch has no mean loss (a loop over no micro-batches would step with no gradient)")
+
+
+@pytest.mark.contract("len(targets) != len(inputs): ValueError")
+def test_mismatched_targets_raise(impl, device):
+    model, opt, x, y = small_problem(device)
     assert_raises(ValueError, impl.accumulated_step, model, opt, nn.MSELoss(), x, y[:3], 2,
-                  why="every input needs its target")
+                  why="every input needs its target (MSELoss would broadcast a short last micro-batch silently)")

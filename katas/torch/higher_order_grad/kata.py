@@ -64,12 +64,17 @@ def hessian_vector_product(f: Callable[[torch.Tensor], torch.Tensor], x: torch.T
     Returns:
         ``(H @ v.flatten()).reshape(x.shape)``: a tensor of x's shape, dtype and device,
         **detached**. Compute it as the gradient of ``grad_f(x) . v`` with respect to ``x`` (two
-        backward passes; memory O(size of x), never O(size of x ** 2)). A function linear in ``x``
-        gives exactly 0.
+        backward passes, ``H`` never formed). A function linear in ``x`` gives exactly 0.
 
     Rules: as for ``second_derivative`` (autograd only, no ``torch.autograd.functional`` or
     ``torch.func``, the same accuracy; ``x``, ``v``, their flags and every ``.grad`` untouched;
     works under ``torch.no_grad()``). ``f(x)`` with more than one element, or ``v`` of a shape other
     than ``x.shape``, raises ``ValueError``.
+
+    Canonical code: ``torch.autograd.functional.hvp`` (and ``hessian`` for small inputs) and
+    ``torch.func`` (``jvp`` of ``grad``, forward-over-reverse) compute the same ``H v`` and, for an
+    elementwise ``f``, the same ``f''`` as ``H`` times a vector of ones; the tests compare with
+    them. This kata asks for the double backward written with ``torch.autograd.grad`` itself: an
+    answer built on those libraries fails only ``test_does_not_use_autograd_functional``.
     """
     raise NotImplementedError("hessian_vector_product")

@@ -1,4 +1,7 @@
-"""Tests for torch/higher_order_grad. Run: pytest katas/torch/higher_order_grad"""
+"""Tests for torch/higher_order_grad. Run: pytest katas/torch/higher_order_grad
+
+An answer built on torch.autograd.functional or torch.func computes the same numbers: it passes every
+correctness test and fails only the convention test that asks for the two torch.autograd.grad calls."""
 
 import math
 
@@ -295,20 +298,35 @@ def test_works_under_no_grad(impl, device, which):
           "evaluation code often runs under torch.no_grad(); switch autograd back on with torch.enable_grad()")
 
 
-def test_bad_shapes_raise_value_error(impl, device):
+@pytest.mark.contract("second_derivative: f(x) not x's shape: ValueError")
+def test_second_derivative_rejects_non_elementwise_f(impl, device):
     x = torch.ones(3, device=device)
+    # without the check, f = sum is linear and the answer would silently be zeros
     assert_raises(ValueError, impl.second_derivative, Fn("lambda t: t.sum()", lambda t: t.sum()), x,
                   why="f must be elementwise: f(x) has the shape of x")
+
+
+@pytest.mark.contract("hessian_vector_product: f(x) not one number: ValueError")
+def test_hessian_vector_product_rejects_non_scalar_f(impl, device):
+    x = torch.ones(3, device=device)
+    # without the check, summing f(x) = 2 t would silently give H v = 0
     assert_raises(ValueError, impl.hessian_vector_product, Fn("lambda t: t * 2", lambda t: t * 2), x, x,
                   why="f must return one number")
-    assert_raises(ValueError, impl.hessian_vector_product, Fn("lambda t: t.sum()", lambda t: t.sum()), x,
-                  torch.ones(4, device=device), why="v must have the shape of x")
+
+
+@pytest.mark.contract("hessian_vector_product: v not x's shape: ValueError")
+def test_hessian_vector_product_rejects_v_of_another_shape(impl, device):
+    x = torch.ones(3, device=device)
+    # v of shape (1,) broadcasts against grad f(x) silently
+    assert_raises(ValueError, impl.hessian_vector_product, Fn("lambda t: (t ** 3).sum()", lambda t: (t**3).sum()),
+                  x, torch.ones(1, device=device), why="v must have the shape of x")
 
 
 class Forbidden(AssertionError):
     pass
 
 
+@pytest.mark.convention("two torch.autograd.grad calls, not autograd.functional")
 def test_does_not_use_autograd_functional(impl, device, monkeypatch):
     import torch.autograd.functional as functional
     import torch.func
