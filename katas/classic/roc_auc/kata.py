@@ -35,6 +35,13 @@ def roc_auc(labels: np.ndarray, scores: np.ndarray) -> float:
 
     Inputs must not be modified.
 
+    Canonical code: ``sklearn.metrics.roc_auc_score`` (binary ``y_true``), which integrates
+    ``roc_curve`` with the trapezoid rule, so a tied group is one diagonal segment: the one-half
+    rule (test_tied_pair_counts_one_half). Its input checks differ, each a test of its own: with
+    one class only, scikit-learn 1.9 warns and returns NaN (test_one_class_only_raises); it accepts
+    labels in {-1, 1} (test_labels_other_than_0_1_raise) and 2-D multilabel input, averaging one
+    AUC per column (test_bad_shapes_raise); this kata raises ``ValueError`` for all three.
+
     Speed: O(n log n) (sort once; no loop over pairs). 10^6 samples must run within the ratio to
     the reference that ``kata.toml`` gives under [speed]; the reference takes a few tens of ms.
     """
@@ -59,6 +66,13 @@ def roc_curve(labels: np.ndarray, scores: np.ndarray):
         equal scores enter together: one point per distinct score, never one per sample.
 
     Errors: as in ``roc_auc`` (``ValueError``). Inputs must not be modified.
+
+    Canonical code: ``sklearn.metrics.roc_curve(labels, scores, drop_intermediate=False)`` returns
+    exactly this (a tied group is one threshold, test_tied_scores_share_one_curve_point). Where
+    scikit-learn differs: its default ``drop_intermediate=True`` drops the points that lie on a
+    straight segment between two others (test_every_distinct_score_is_a_threshold); before 1.3
+    the first threshold was ``max(scores) + 1``, not ``np.inf`` (test_first_threshold_is_inf); with
+    one class it warns and returns NaN rates instead of raising (test_one_class_only_raises).
 
     Speed: O(n log n), no Python loop over samples or thresholds (checked at 2 * 10^5 samples,
     within the same ratio to the reference as ``roc_auc``).
