@@ -29,10 +29,16 @@ def kf_predict(x: np.ndarray, P: np.ndarray, dt: float, q: float):
         piecewise-constant form with dt^4/4).
 
     Returns:
-        ``(x_pred, P_pred) = (F x, F P F^T + Q)``, new float64 arrays of shapes (4,) and (4, 4).
+        ``(x_pred, P_pred) = (F x, F P F^T + Q)``, new float64 arrays of shapes (4,) and (4, 4), also
+        for float32 or integer inputs (and also when dt = 0 leaves the values unchanged).
 
     Errors (``ValueError``): x not (4,), P not (4, 4), dt < 0 or q < 0.
     Inputs must not be modified.
+
+    Canonical code: filterpy's ``KalmanFilter.predict`` (``x = F x``, ``P = F P F^T + Q``) with
+    ``Q`` from ``filterpy.common.Q_continuous_white_noise(dim=2, dt, spectral_density=q)`` per axis;
+    its ``Q_discrete_white_noise`` (dt^4/4, dt^3/2, dt^2) is another noise model, which the tests
+    accept everywhere except test_q_is_continuous_white_noise.
     """
     raise NotImplementedError("kf_predict")
 
@@ -49,7 +55,8 @@ def kf_update(x: np.ndarray, P: np.ndarray, z: np.ndarray, r: float):
         ``H = [[1, 0, 0, 0], [0, 1, 0, 0]]``; innovation ``y = z - H x``;
         ``S = H P H^T + R``; gain ``K = P H^T S^{-1}`` (a matrix inverse or solve, since S need not
         be diagonal); ``x_new = x + K y``; ``P_new = (I - K H) P`` (the Joseph form
-        ``(I - K H) P (I - K H)^T + K R K^T`` is equal and also accepted).
+        ``(I - K H) P (I - K H)^T + K R K^T`` is equal and also accepted: the tests compare at
+        rtol 1e-9, where the two differ by rounding only).
 
     Returns:
         ``(x_new, P_new)``, new float64 arrays of shapes (4,) and (4, 4); ``P_new`` symmetric up to
@@ -57,6 +64,10 @@ def kf_update(x: np.ndarray, P: np.ndarray, z: np.ndarray, r: float):
 
     Errors (``ValueError``): x not (4,), P not (4, 4), z not (2,), r <= 0.
     Inputs must not be modified (``x += ...`` on the caller's array is a bug).
+
+    Canonical code: filterpy's ``KalmanFilter.update`` (``S = H P H^T + R``, ``K = P H^T inv(S)``,
+    the Joseph form) and OpenCV's ``cv2.KalmanFilter.correct`` (``P - K H P``) both follow this
+    statement; the reference uses the simple form.
     """
     raise NotImplementedError("kf_update")
 
@@ -75,10 +86,14 @@ def kalman_track(zs: np.ndarray, dt: float, q: float, r: float, x0: np.ndarray, 
     (unless it is missing).
 
     Returns:
-        ``(states, covariances)``: float64 arrays (T, 4) and (T, 4, 4), the estimate after step i
+        ``(states, covariances)``: new float64 arrays (T, 4) and (T, 4, 4), the estimate after step i
         (after its update, or after its prediction where the measurement is missing).
 
-    Errors (``ValueError``): zs not (T, 2); the errors of ``kf_predict`` and ``kf_update``.
+    Errors (``ValueError``): zs not (T, 2); x0 not (4,) or P0 not (4, 4), also when T = 0; the
+    errors of ``kf_predict`` and ``kf_update`` (dt, q, r) from the first step that calls them.
     Inputs must not be modified.
+
+    Canonical code: the usual ``for z in zs: kf.predict(); kf.update(z)`` loop of filterpy or
+    ``cv2.KalmanFilter`` (one test compares with OpenCV where it is installed).
     """
     raise NotImplementedError("kalman_track")

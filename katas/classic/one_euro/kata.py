@@ -32,18 +32,28 @@ def one_euro_filter(values: np.ndarray, timestamps: np.ndarray, min_cutoff: floa
           ``dy_0 = 0``;
         - for i >= 1, with ``Te = t_i - t_{i-1}`` (the actual step, from the timestamps):
             ``d = (x_i - y_{i-1}) / Te``  (speed measured from the previous **filtered** value,
-            as in the paper's algorithm);
+            as in the paper's algorithm; see "Canonical code");
             ``dy_i = a_d * d + (1 - a_d) * dy_{i-1}`` with ``a_d = alpha(Te, d_cutoff)``;
             ``fc = min_cutoff + beta * |dy_i|``  (uses the **filtered** derivative);
             ``y_i = a * x_i + (1 - a) * y_{i-1}`` with ``a = alpha(Te, fc)``.
         For (T, D) input each column has its own dy and fc.
 
     Returns:
-        float64 array of the shape of ``values``. T = 0 gives an empty array.
+        a new float64 array of the shape of ``values`` (float64 also for float32 values, and never
+        ``values`` itself, even for T = 1). T = 0 gives an empty array of that shape.
 
     Errors (``ValueError``): values not of shape (T,) or (T, D) matching the timestamps;
     timestamps not strictly increasing; min_cutoff <= 0 or d_cutoff <= 0 or beta < 0.
 
     Inputs must not be modified. The loop over time is inherently sequential; vectorise over D.
+
+    Canonical code: Casiez's reference implementation (``OneEuroFilter.py``: ``LowPassFilter`` and
+    ``OneEuroFilter(freq, mincutoff, beta, dcutoff)``, whose rate follows the timestamps) agrees on
+    alpha, on the derivative filtered with dcutoff, on the first sample passing through with dy_0 = 0
+    (test_first_sample_passes_through) and on Te from each step's timestamps
+    (test_step_length_comes_from_the_timestamps, where a fixed rate is the other convention). It
+    differs in one convention: its ``lastValue()`` is the previous raw sample, so it measures the
+    speed from x_{i-1}, not y_{i-1} (test_speed_from_the_previous_filtered_value; the other tests
+    accept both). It checks freq, mincutoff and dcutoff but not the shapes or the timestamps' order.
     """
     raise NotImplementedError("one_euro_filter")
