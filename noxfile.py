@@ -49,8 +49,20 @@ def list_(session):
 
 
 @nox.session(python=False)
+def show(session):
+    """A kata's statement in the terminal (stub docstrings and signatures): nox -s show -- detection/nms."""
+    _cvkatas(session, "show")
+
+
+@nox.session(name="next", python=False)
+def next_(session):
+    """The kata to do now, and why (path, reviews): nox -s next -- [--track T] [--impl PKG]."""
+    _cvkatas(session, "next")
+
+
+@nox.session(python=False)
 def hint(session):
-    """The next hint of a kata, gentle first: nox -s hint -- detection/nms."""
+    """The next hint of a kata, gentle first, per implementation: nox -s hint -- ID [--impl PKG] [--number N]."""
     _cvkatas(session, "hint")
 
 
@@ -74,7 +86,7 @@ def reset(session):
 
 @nox.session(python=False)
 def interview(session):
-    """A mock interview: nox -s interview -- [--track T] [--difficulty D] [--minutes M] [--seed S] [--kata ID]."""
+    """A mock interview: nox -s interview -- [--track T] [--minutes M] [--kata ID] | --finish ... | --cancel."""
     _cvkatas(session, "interview")
 
 

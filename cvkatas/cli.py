@@ -119,9 +119,27 @@ def cmd_progress(args):
 
 
 def cmd_hint(args):
-    p = _parser("hint", "show the next hint of a kata")
+    p = _parser("hint", "show the next hint of a kata (counted per kata and implementation)")
     p.add_argument("kata")
-    return learner.cmd_hint(p.parse_args(args).kata)
+    p.add_argument("--impl")
+    p.add_argument("--number", type=int, metavar="N", help="show hint N (and the gentler ones before it)")
+    a = p.parse_args(args)
+    return learner.cmd_hint(a.kata, a.impl, a.number)
+
+
+def cmd_show(args):
+    p = _parser("show", "print a kata's statement: the stub's docstrings and signatures (nothing is run or recorded)")
+    p.add_argument("kata")
+    return learner.cmd_show(p.parse_args(args).kata)
+
+
+def cmd_next(args):
+    p = _parser("next", "the kata to do now, and why: a due review, a kata in progress, the learning path's next")
+    p.add_argument("--track")
+    p.add_argument("--impl")
+    p.add_argument("--now", help=argparse.SUPPRESS)  # an ISO time, for tests
+    a = p.parse_args(args)
+    return learner.cmd_next(a.track, a.impl, a.now)
 
 
 def cmd_solution(args):
@@ -168,7 +186,12 @@ def cmd_interview(args):
     p.add_argument("--score", type=_score, action="append", default=[], metavar="NAME=N",
                    help="with --finish: correctness, complexity, edge_cases, communication, 1-4")
     p.add_argument("--hints", type=int, help="with --finish: hints the interviewer gave")
+    p.add_argument("--cancel", action="store_true", help="cancel the open interview (recorded as cancelled)")
     a = p.parse_args(args)
+    if a.cancel:
+        if a.finish or a.score or a.hints is not None:
+            raise UsageError("--cancel goes alone: it closes the open interview without scores")
+        return learner.cmd_interview_cancel()
     if a.finish:
         return learner.cmd_interview_finish(dict(a.score), a.hints)
     if a.score or a.hints is not None:
@@ -179,7 +202,7 @@ def cmd_interview(args):
 COMMANDS = {
     "verify": cmd_verify, "kata": cmd_kata, "progress": cmd_progress, "list": cmd_list, "hint": cmd_hint,
     "solution": cmd_solution, "workspace": cmd_workspace, "reset": cmd_reset, "interview": cmd_interview,
-    "bench": cmd_bench, "new": cmd_new, "watch": cmd_watch,
+    "bench": cmd_bench, "new": cmd_new, "watch": cmd_watch, "show": cmd_show, "next": cmd_next,
 }
 USAGE = "usage: python -m cvkatas {" + ",".join(COMMANDS) + "} [args]   (or: nox -s <command> -- [args])"
 

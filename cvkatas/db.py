@@ -28,7 +28,8 @@ CREATE TABLE IF NOT EXISTS attempts (
     run_id INTEGER NOT NULL, at TEXT NOT NULL, kata TEXT NOT NULL, impl TEXT NOT NULL,
     status TEXT NOT NULL, passed INTEGER NOT NULL, ran INTEGER NOT NULL, complete INTEGER NOT NULL,
     speed_ratio REAL, devices TEXT, hints_used INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS hints (at TEXT NOT NULL, kata TEXT NOT NULL, number INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS hints (
+    at TEXT NOT NULL, kata TEXT NOT NULL, number INTEGER NOT NULL, impl TEXT NOT NULL DEFAULT 'katas');
 CREATE TABLE IF NOT EXISTS reveals (at TEXT NOT NULL, kata TEXT NOT NULL, impl TEXT NOT NULL, forced INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS interviews (
     id INTEGER PRIMARY KEY, kata TEXT NOT NULL, impl TEXT NOT NULL, seed INTEGER, started TEXT NOT NULL,
@@ -84,6 +85,9 @@ class Store:
                 cols = {r[1] for r in self.conn.execute("PRAGMA table_info(attempts)")}
                 if "fingerprint" not in cols:  # a history from before fingerprints
                     self.conn.execute("ALTER TABLE attempts ADD COLUMN fingerprint TEXT")
+                cols = {r[1] for r in self.conn.execute("PRAGMA table_info(hints)")}
+                if "impl" not in cols:  # a history from before hints per implementation: they were the default's
+                    self.conn.execute("ALTER TABLE hints ADD COLUMN impl TEXT NOT NULL DEFAULT 'katas'")
                 break
             except sqlite3.OperationalError as exc:
                 if "locked" in str(exc) and attempt < 99:
@@ -129,13 +133,15 @@ class Store:
             )
 
     def add_attempt(self, run_id: int, kata: str, impl: str, status: str, passed: int, ran: int,
-                    complete: bool, speed_ratio, devices: str, fingerprint: str | None = None) -> None:
+                    complete: bool, speed_ratio, devices: str, fingerprint: str | None = None,
+                    at: str | None = None) -> None:
+        """`at` (ISO time, default now) is for tests and imports that replay a history."""
         with self.tx():
             self.conn.execute(
                 "INSERT INTO attempts (run_id, at, kata, impl, status, passed, ran, complete, speed_ratio, "
                 "devices, hints_used, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (run_id, now(), kata, impl, status, passed, ran, int(complete), speed_ratio, devices,
-                 self.hints_shown(kata), fingerprint),
+                (run_id, at or now(), kata, impl, status, passed, ran, int(complete), speed_ratio, devices,
+                 self.hints_shown(kata, impl), fingerprint),
             )
 
     def last_fingerprint(self, kata: str, impl: str) -> str | None:
@@ -143,9 +149,10 @@ class Store:
                                 "ORDER BY at DESC, rowid DESC LIMIT 1", (kata, impl)).fetchone()
         return row[0] if row else None
 
-    def add_hint(self, kata: str, number: int) -> None:
+    def add_hint(self, kata: str, number: int, impl: str = "katas") -> None:
         with self.tx():
-            self.conn.execute("INSERT INTO hints VALUES (?, ?, ?)", (now(), kata, number))
+            self.conn.execute("INSERT INTO hints (at, kata, number, impl) VALUES (?, ?, ?, ?)",
+                              (now(), kata, number, impl))
 
     def add_reveal(self, kata: str, impl: str, forced: bool) -> None:
         with self.tx():
@@ -158,14 +165,20 @@ class Store:
                 (kata, impl, seed, now(), minutes, sheet))
         return cur.lastrowid
 
+    def cancel_interview(self, iid: int) -> None:
+        """Close an interview without an outcome: status *cancelled*, no scores."""
+        with self.tx():
+            self.conn.execute("UPDATE interviews SET finished = ?, status = 'cancelled' WHERE id = ?", (now(), iid))
+
     def finish_interview(self, iid: int, **fields) -> None:
         cols = ", ".join(f"{k} = ?" for k in fields)
         with self.tx():
             self.conn.execute(f"UPDATE interviews SET {cols} WHERE id = ?", (*fields.values(), iid))
 
     # -- reads
-    def hints_shown(self, kata: str) -> int:
-        row = self.conn.execute("SELECT MAX(number) FROM hints WHERE kata = ?", (kata,)).fetchone()
+    def hints_shown(self, kata: str, impl: str = "katas") -> int:
+        """The highest hint of `kata` shown for implementation `impl` (hints are counted per implementation)."""
+        row = self.conn.execute("SELECT MAX(number) FROM hints WHERE kata = ? AND impl = ?", (kata, impl)).fetchone()
         return row[0] or 0
 
     def attempts(self, impl: str | None = None) -> list[sqlite3.Row]:
@@ -176,8 +189,11 @@ class Store:
         return self.conn.execute(
             "SELECT * FROM interviews WHERE finished IS NULL ORDER BY id DESC LIMIT 1").fetchone()
 
-    def interviews(self) -> list[sqlite3.Row]:
-        return self.conn.execute("SELECT * FROM interviews WHERE finished IS NOT NULL ORDER BY id").fetchall()
+    def interviews(self, cancelled: bool = False) -> list[sqlite3.Row]:
+        """Finished interviews, oldest first; cancelled ones only when asked for."""
+        q = "SELECT * FROM interviews WHERE finished IS NOT NULL" + (
+            "" if cancelled else " AND (status IS NULL OR status != 'cancelled')")
+        return self.conn.execute(q + " ORDER BY id").fetchall()
 
     def reveals(self, kata: str) -> list[sqlite3.Row]:
         return self.conn.execute("SELECT * FROM reveals WHERE kata = ?", (kata,)).fetchall()

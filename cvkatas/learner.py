@@ -1,4 +1,4 @@
-"""Learner tooling: list, progress, hint, solution, workspace, reset and mock interviews.
+"""Learner tooling: list, show, next, progress, hint, solution, workspace, reset and mock interviews.
 
 Every command reads the kata metadata (kata.toml) and the history database (cvkatas.db); nothing
 the learner wrote is deleted: reset keeps a timestamped backup, workspace never overwrites."""
@@ -18,6 +18,7 @@ from pathlib import Path
 
 from . import catalog, db
 from . import impl as impl_mod
+from . import path as learning_path
 from . import results as results_file
 from .verdict import STATUSES, kata_status
 
@@ -116,6 +117,14 @@ def package(impl: str | None) -> str:
         raise CommandError(str(exc)) from None
 
 
+def one_kata(spec: str):
+    """The one kata named by an id (detection/nms) or an unambiguous bare name (nms)."""
+    found = catalog.resolve([spec])
+    if len(found) != 1:
+        raise CommandError(f"`{spec}` names {len(found)} katas (a track?); name one: {found[0].id}, ...")
+    return found[0]
+
+
 def title(kata, lang: str) -> str:
     return kata.meta.get("title_zh" if lang == "zh" else "title", "")
 
@@ -155,7 +164,7 @@ def summary(store: db.Store | None, impl: str) -> dict[str, dict]:
                 s["best_ratio"] = min(s["best_ratio"] or r["speed_ratio"], r["speed_ratio"])
     for kata in catalog.all_katas():
         s = out.setdefault(kata.id, blank())
-        s["hints"] = store.hints_shown(kata.id) if store else 0
+        s["hints"] = store.hints_shown(kata.id, impl) if store else 0
     return out
 
 
@@ -168,12 +177,25 @@ def cmd_list(track=None, difficulty=None, tag=None, status=None, impl=None, lang
     rows = [k for k in select(track, difficulty, tag) if not status or info[k.id]["status"] == status]
     print(f"{'kata':<32} {'difficulty':<10} {'min':>4}  {'status':<14} {'tags':<34} title")
     for k in rows:
-        tags = ", ".join(k.meta.get("tags", []))
+        tags = fit_tags(k.meta.get("tags", []), 34)
         print(f"{k.id:<32} {k.meta.get('difficulty', '?'):<10} {k.meta.get('minutes', 0):>4}  "
               f"{info[k.id]['status']:<14} "
-              f"{tags[:34]:<34} {title(k, lang)}")
+              f"{tags:<34} {title(k, lang)}")
     print(f"\n{len(rows)} kata(s); status for --impl={pkg}")
     return 0
+
+
+def fit_tags(tags, width: int) -> str:
+    """The tags, comma-separated, in at most `width` characters: whole tags only, then "…" if some were left out."""
+    text = ", ".join(tags)
+    if len(text) <= width:
+        return text
+    kept = []
+    for tag in tags:
+        if len(", ".join([*kept, tag]) + ", …") > width:
+            break
+        kept.append(tag)
+    return ", ".join([*kept, "…"])
 
 
 def to_run(katas, pkg: str, store, rerun: bool) -> tuple[list, set]:
@@ -239,40 +261,140 @@ def cmd_progress(track=None, impl=None, lang="en", run=True, ids=(), rerun=False
         where = impl_mod.module_file(pkg, k) or k.stub_file
         print(f"next: {k.id} ({info[k.id]['status']}): edit {_rel(where)}, then "
               f"`nox -s watch -- {k.id}{'' if pkg == impl_mod.DEFAULT else ' --impl ' + pkg}` re-runs it on every save")
-    interviews = store.interviews() if store else []
-    if interviews:
-        print("\nmock interviews")
+    held = [iv for iv in (store.interviews(cancelled=True) if store else []) if interview_impl_is(iv["impl"], pkg)]
+    interviews = [iv for iv in held if iv["status"] != "cancelled"]
+    cancelled = len(held) - len(interviews)
+    if interviews or cancelled:
+        print(f"\nmock interviews with --impl={pkg}" + (f" ({cancelled} cancelled, not shown)" if cancelled else ""))
         for iv in interviews:
             scores = "/".join(str(iv[c]) if iv[c] is not None else "-"
                               for c in ("correctness", "complexity", "edge_cases", "communication"))
-            print(f"  {iv['started'][:16]}  {iv['kata']:<28} {iv['status']:<12} {iv['minutes_taken']:.0f}/"
+            print(f"  {iv['started'][:16]}  {iv['kata']:<28} {iv['status']:<12} {iv['minutes_taken'] or 0:.0f}/"
                   f"{iv['minutes_budget']} min  hints {iv['hints']}  scores (corr/cplx/edge/comm) {scores}")
+    return 0
+
+
+# -- the statement and the next kata ----------------------------------------------------------
+
+def _signature(node) -> list[str]:
+    """A function's or class's head as the stub writes it (decorators, then one line), without its body."""
+    heads = [f"@{ast.unparse(d)}" for d in node.decorator_list]
+    if isinstance(node, ast.ClassDef):
+        bases = ", ".join(ast.unparse(b) for b in [*node.bases, *node.keywords])
+        return [*heads, f"class {node.name}({bases}):" if bases else f"class {node.name}:"]
+    ret = f" -> {ast.unparse(node.returns)}" if node.returns else ""
+    word = "async def" if isinstance(node, ast.AsyncFunctionDef) else "def"
+    return [*heads, f"{word} {node.name}({ast.unparse(node.args)}){ret}:"]
+
+
+def _doc(node, indent: str) -> list[str]:
+    text = ast.get_docstring(node)
+    return [indent + line if line else "" for line in text.splitlines()] if text else []
+
+
+def statement(kata, source: str | None = None) -> str:
+    """The kata's statement: the stub's module docstring, then each public name's (kata.toml `api`)
+    signature and docstring, read with `ast` (the module is never imported)."""
+    if source is None:
+        try:
+            source = pristine_stub(kata)
+        except CommandError:  # no git history: the file as it is still holds the statement
+            source = kata.stub_file.read_text()
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise CommandError(f"{_rel(kata.stub_file)} does not parse ({exc.msg}, line {exc.lineno})") from None
+    m = kata.meta
+    head = f"{kata.id} · {m.get('title', '')}" + (f" · {m['title_zh']}" if m.get("title_zh") else "")
+    lines = [head, f"{m.get('difficulty', '?')} · about {m.get('minutes', '?')} min · "
+             f"tags: {', '.join(m.get('tags', []))}", "", ast.get_docstring(tree) or ""]
+    api = set(kata.api)
+    for node in tree.body:
+        if not (isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name in api):
+            continue
+        lines += ["", *_signature(node), *_doc(node, "    ")]
+        if isinstance(node, ast.ClassDef):
+            for sub in node.body:
+                if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
+                        not sub.name.startswith("_") or sub.name in ("__init__", "__call__")):
+                    lines += ["", *["    " + h for h in _signature(sub)], *_doc(sub, "        ")]
+    if kata.max_ratio:
+        lines += ["", f"Speed: the tests time your answer against the reference; the limit is {kata.max_ratio:g}x."]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def cmd_show(kata_id):
+    kata = one_kata(kata_id)
+    print(statement(kata), end="")
+    print(f"\nedit {_rel(kata.stub_file)} (or your package's {kata.module.replace('.', '/')}.py); "
+          f"run its tests: nox -s kata -- {kata.id}   (re-run on save: nox -s watch -- {kata.id})")
+    return 0
+
+
+def cmd_next(track=None, impl=None, now=None):
+    """The kata to do now, and why: a due review, a kata in progress (or its prerequisite), the path's next."""
+    pkg = package(impl)
+    katas = select(track)
+    store = db.open_store()
+    info = summary(store, pkg)
+    statuses = {k.id: info[k.id]["status"] for k in katas}
+    schedule = learning_path.reviews(store.attempts(pkg)) if store else {}
+    now = datetime.fromisoformat(now) if isinstance(now, str) else now or datetime.now()
+    pick, upcoming = learning_path.suggest(katas, statuses, schedule, now)
+    flag = "" if pkg == impl_mod.DEFAULT else f" --impl {impl or pkg}"
+    note = "" if store else "  (recording is off: no history, so no reviews)"
+    if pick is None:
+        when = f"; next review: {upcoming[1]} on {upcoming[0]:%Y-%m-%d}" if upcoming else ""
+        print(f"everything{' in ' + track if track else ''} is solved for --impl={pkg} and nothing is due{when}")
+        return 0
+    k = pick.kata
+    print(f"next: {k.id} · {title(k, 'en')}  ({pick.reason}){note}")
+    where = impl_mod.module_file(pkg, k) or k.stub_file
+    if pick.review:
+        print(f"  solve it again from the stub: nox -s reset -- {k.id}{flag}   (your version is kept as a backup)")
+    print(f"  read it: nox -s show -- {k.id}")
+    print(f"  edit {_rel(where)}, then: nox -s watch -- {k.id}{flag}   (re-runs its tests on every save)")
     return 0
 
 
 # -- hints and solutions ------------------------------------------------------------------------
 
-def cmd_hint(kata_id):
-    kata = catalog.get(kata_id)
+def cmd_hint(kata_id, impl=None, number=None):
+    """The next hint of a kata for one implementation (hints are counted per kata and implementation),
+    or hint `number` (with the gentler ones before it). With recording off nothing is counted: hint 1,
+    or hint `number`."""
+    kata = one_kata(kata_id)
     hints = kata.meta.get("hints") or []
     if not hints:
         raise CommandError(f"{kata.id} has no hints")
+    if number is not None and not 1 <= number <= len(hints):
+        raise CommandError(f"--number {number}: {kata.id} has hints 1 to {len(hints)}")
+    pkg = package(impl)
     store = db.open_store()
-    shown = store.hints_shown(kata.id) if store else 0
-    n = min(shown + 1, len(hints))
-    print(f"{kata.id}: {kata.meta['title']}  (hint {n} of {len(hints)})\n")
+    shown = store.hints_shown(kata.id, pkg) if store else 0
+    n = number if number is not None else min(shown + 1, len(hints))
+    label = "" if pkg == impl_mod.DEFAULT else f", --impl={pkg}"
+    print(f"{kata.id}: {kata.meta['title']}  (hint {n} of {len(hints)}{label})\n")
     for i, text in enumerate(hints[:n], 1):
         print(f"{'->' if i == n else '  '} {i}. {text}")
-    if shown >= len(hints):
+    if store is None:
+        if number is None:
+            print("\n(recording is off: pass --number N to see hint N)")
+        else:
+            print("\n(recording is off: this hint is not counted)")
+    elif number is None and shown >= len(hints):
         print("\nThat was the last hint. `nox -s solution` shows the reference once your tests pass.")
-    elif store:
-        store.add_hint(kata.id, n)
+    elif n > shown:
+        store.add_hint(kata.id, n, pkg)
     return 0
 
 
 def cmd_solution(kata_id, impl=None, force=False):
-    kata = catalog.get(kata_id)
+    kata = one_kata(kata_id)
     pkg = package(impl)
+    if pkg == impl_mod.REFERENCE:
+        raise CommandError(f"--impl={impl}: that is the reference itself; pass your own implementation "
+                           f"(nox -s solution -- {kata.id} [--impl PKG])")
     results = run_tests([kata], impl)[kata.id]
     status = kata_status(results) if results else "not started"
     store = db.open_store()
@@ -362,7 +484,7 @@ def learner_file(kata, impl: str | None) -> Path:
 
 
 def cmd_reset(kata_id, impl=None):
-    kata = catalog.get(kata_id)
+    kata = one_kata(kata_id)
     path = learner_file(kata, impl)
     stub = pristine_stub(kata)
     if path.read_text() == stub:
@@ -415,14 +537,26 @@ def sheet(kata, seed, minutes) -> str:
     return "\n".join(out) + "\n"
 
 
+NO_HISTORY = ("mock interviews need the history (recording is off: CVKATAS_DB=off); "
+              "unset CVKATAS_DB or set it to a file's path")
+
+
+def interview_impl_is(held_with: str, pkg: str) -> bool:
+    """Whether an interview recorded with implementation `held_with` (a package name, or a folder's
+    path) belongs to package `pkg`, the name attempts are recorded under."""
+    if held_with == pkg:
+        return True
+    return ("/" in held_with or os.sep in held_with) and Path(held_with).name == pkg
+
+
 def cmd_interview(track=None, difficulty=None, minutes=None, seed=None, kata_id=None, impl=None):
     store = db.open_store()
     if store is None:
-        raise CommandError("mock interviews need the history database (CVKATAS_DB is off)")
+        raise CommandError(NO_HISTORY)
     if store.open_interview():
         iv = store.open_interview()
         raise CommandError(f"an interview of {iv['kata']} started at {iv['started']} is still open; "
-                           "finish it first with --finish")
+                           "finish it with --finish, or cancel it with --cancel")
     pkg = package(impl)
     if kata_id:
         kata = catalog.get(kata_id)
@@ -452,9 +586,24 @@ def cmd_interview(track=None, difficulty=None, minutes=None, seed=None, kata_id=
     return 0
 
 
+def cmd_interview_cancel():
+    store = db.open_store()
+    if store is None:
+        raise CommandError(NO_HISTORY)
+    iv = store.open_interview()
+    if iv is None:
+        raise CommandError("no interview is open; nothing to cancel")
+    store.cancel_interview(iv["id"])
+    print(f"interview of {iv['kata']} started at {iv['started']} cancelled "
+          "(kept in the history as cancelled, without scores)")
+    return 0
+
+
 def cmd_interview_finish(scores: dict, hints=None):
     store = db.open_store()
-    iv = store.open_interview() if store else None
+    if store is None:
+        raise CommandError(NO_HISTORY)
+    iv = store.open_interview()
     if iv is None:
         raise CommandError("no interview is open; start one with `nox -s interview`")
     for name, value in scores.items():

@@ -204,3 +204,208 @@ def test_progress_with_recording_off_shows_this_runs_verdicts():
     proc = cvkatas(env, "progress", "--impl=solutions", "detection/nms")
     row = next(line for line in proc.stdout.splitlines() if line.strip().startswith("detection/nms"))
     assert "solved" in row, proc.stdout
+
+
+# -- show -------------------------------------------------------------------------------------------
+
+def test_show_prints_the_statement_without_recording(env):
+    proc = cvkatas(env, "show", "nms")  # a bare name is enough
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert out.startswith("detection/nms · Non-maximum suppression")
+    assert "def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float) -> np.ndarray:" in out
+    assert "Greedy non-maximum suppression." in out and "A detector scores thousands" in out
+    assert "raise NotImplementedError" not in out and "nox -s kata -- detection/nms" in out
+    assert not Path(env[db.ENV_VAR]).exists()  # nothing recorded, not even an empty history
+
+
+def test_show_reads_the_stub_without_importing_it():
+    from cvkatas import learner
+
+    kata = catalog.get("detection/nms")
+    stub = learner.pristine_stub(kata)
+    text = learner.statement(kata, "import sys\nsys.exit(3)\n" + stub)
+    assert "def nms(" in text  # parsed, never run: running it would have exited
+
+
+# -- interviews -------------------------------------------------------------------------------------
+
+def test_interview_cancel(env):
+    start = cvkatas(env, "interview", "--kata", "detection/nms")
+    assert start.returncode == 0, start.stderr
+    cancel = cvkatas(env, "interview", "--cancel")
+    assert cancel.returncode == 0 and "cancelled" in cancel.stdout, cancel.stderr
+    assert rows(env, "SELECT status, finished IS NOT NULL FROM interviews") == [("cancelled", 1)]
+    again = cvkatas(env, "interview", "--cancel")
+    assert again.returncode == 2 and "no interview is open" in again.stderr
+    assert "Traceback" not in again.stderr and len(again.stderr.strip().splitlines()) == 1
+    progress = cvkatas(env, "progress", "--no-run")
+    assert progress.returncode == 0, progress.stderr
+    assert "1 cancelled, not shown" in progress.stdout and "0/20 min" not in progress.stdout
+    assert cvkatas(env, "interview", "--cancel", "--finish").returncode == 2
+    assert cvkatas(env, "interview", "--kata", "detection/box_iou").returncode == 0  # none is open any more
+
+
+def test_progress_shows_interviews_only_under_their_impl(env, tmp_path):
+    ws = workspace(env, tmp_path)
+    with db.Store(Path(env[db.ENV_VAR])) as store:
+        for kata, impl in (("detection/nms", str(ws)), ("detection/box_iou", "katas")):
+            iid = store.start_interview(kata, impl, 1, 20, "sheet.md")
+            store.finish_interview(iid, finished=db.now(), minutes_taken=12.0, status="solved", hints=0)
+    mine = cvkatas(env, "progress", "--no-run", f"--impl={ws}").stdout
+    default = cvkatas(env, "progress", "--no-run").stdout
+    ivs = [ln for ln in mine.splitlines() if "12/20 min" in ln]
+    assert len(ivs) == 1 and "detection/nms" in ivs[0], mine
+    ivs = [ln for ln in default.splitlines() if "12/20 min" in ln]
+    assert len(ivs) == 1 and "detection/box_iou" in ivs[0], default
+
+
+def test_interview_finish_with_recording_off_says_so():
+    env = {**os.environ, db.ENV_VAR: "off"}
+    for args in (["--finish"], ["--cancel"], []):
+        proc = cvkatas(env, "interview", *args)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, args
+        assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+        assert "need the history" in proc.stderr and "no interview is open" not in proc.stderr
+
+
+# -- hints ------------------------------------------------------------------------------------------
+
+def test_hints_are_counted_per_implementation(env, tmp_path):
+    ws = workspace(env, tmp_path)
+    hints = catalog.get("detection/nms").meta["hints"]
+    cvkatas(env, "hint", "detection/nms")
+    assert hints[1] in cvkatas(env, "hint", "detection/nms").stdout
+    mine = cvkatas(env, "hint", "detection/nms", f"--impl={ws}")
+    assert mine.returncode == 0 and hints[0] in mine.stdout and hints[1] not in mine.stdout
+    assert sorted(rows(env, "SELECT impl, MAX(number) FROM hints GROUP BY impl")) == [("katas", 2), ("ws", 1)]
+    jump = cvkatas(env, "hint", "detection/nms", f"--impl={ws}", "--number", "3")
+    assert hints[2] in jump.stdout and hints[3] not in jump.stdout
+    assert rows(env, "SELECT MAX(number) FROM hints WHERE impl = 'ws'") == [(3,)]
+    bad = cvkatas(env, "hint", "detection/nms", "--number", "99")
+    assert bad.returncode == 2 and "hints 1 to" in bad.stderr
+
+
+def test_hints_table_from_before_impls_is_migrated(tmp_path):
+    where = tmp_path / "old.sqlite3"
+    with sqlite3.connect(where) as conn:
+        conn.execute("CREATE TABLE hints (at TEXT NOT NULL, kata TEXT NOT NULL, number INTEGER NOT NULL)")
+        conn.execute("INSERT INTO hints VALUES ('2024-01-01T00:00:00', 'detection/nms', 2)")
+    conn.close()
+    with db.Store(where) as store:
+        assert store.hints_shown("detection/nms", "katas") == 2  # the old hints were the default package's
+        assert store.hints_shown("detection/nms", "ws") == 0
+        store.add_hint("detection/nms", 1, "ws")
+        assert store.hints_shown("detection/nms", "ws") == 1
+    with db.Store(where) as store:  # reopening migrates nothing twice
+        assert store.hints_shown("detection/nms", "katas") == 2
+
+
+def test_hint_with_recording_off():
+    env = {**os.environ, db.ENV_VAR: "off"}
+    hints = catalog.get("detection/nms").meta["hints"]
+    first = cvkatas(env, "hint", "detection/nms")
+    assert first.returncode == 0 and hints[0] in first.stdout and hints[1] not in first.stdout
+    assert "(recording is off: pass --number N to see hint N)" in first.stdout
+    assert hints[0] in cvkatas(env, "hint", "detection/nms").stdout  # still hint 1: nothing counted
+    third = cvkatas(env, "hint", "detection/nms", "--number", "3")
+    assert hints[2] in third.stdout and hints[3] not in third.stdout
+
+
+# -- solution ---------------------------------------------------------------------------------------
+
+def test_solution_refuses_the_reference_itself(env):
+    proc = cvkatas(env, "solution", "detection/nms", "--impl", "solutions")
+    assert proc.returncode == 2 and "that is the reference itself" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and "np.argsort" not in proc.stdout
+    assert not Path(env[db.ENV_VAR]).exists()  # nothing recorded: no run, no reveal
+
+
+# -- next: the learning path and spaced review ------------------------------------------------------
+
+def test_learning_path_puts_prerequisites_first():
+    from cvkatas import path
+
+    ids = {k.id for k in catalog.all_katas()}
+    for kata, pre in path.PREREQUISITES.items():
+        assert kata in ids and set(pre) <= ids, kata
+    order = [k.id for k in path.order(catalog.all_katas())]
+    assert sorted(order) == sorted(ids)
+    for before, after in (("detection/box_iou", "detection/nms"), ("detection/nms", "detection/soft_nms"),
+                          ("detection/nms", "detection/batched_nms"), ("nn/softmax", "nn/cross_entropy"),
+                          ("nn/conv2d_naive", "nn/conv2d"), ("nn/linear", "nn/batchnorm")):
+        assert order.index(before) < order.index(after), (before, after)
+    # otherwise easiest first: every easy kata without prerequisites comes before every hard one
+    first_hard = min(order.index(k.id) for k in catalog.all_katas() if k.meta["difficulty"] == "hard")
+    assert all(order.index(k.id) < first_hard for k in catalog.all_katas()
+               if k.meta["difficulty"] == "easy" and not path.prerequisites(k.id))
+
+
+def _attempt(store, kata, at, status="solved", ratio=1.0, fp="a"):
+    store.add_attempt(1, kata, "katas", status, passed=1, ran=1, complete=True, speed_ratio=ratio, devices="cpu",
+                      fingerprint=fp, at=at)
+
+
+def test_review_intervals_grow_and_shrink(tmp_path):
+    from datetime import datetime
+
+    from cvkatas import path
+
+    with db.Store(tmp_path / "h.sqlite3") as store:
+        k = "detection/box_iou"
+        _attempt(store, k, "2024-03-01T09:00:00", "failing")
+        _attempt(store, k, "2024-03-01T10:00:00")  # solve 1: back after 1 day
+        _attempt(store, k, "2024-03-01T12:00:00", fp="b")  # changed, but not due: no solve
+        _attempt(store, k, "2024-03-02T11:00:00", fp="c")  # due and changed (a reset, a fresh answer): solve 2
+        _attempt(store, k, "2024-03-03T11:00:00", fp="c")  # unchanged rerun: no solve
+        _attempt(store, k, "2024-03-06T09:00:00", "failing")
+        _attempt(store, k, "2024-03-06T10:00:00", fp="d")  # solve 3: 7 days
+        _attempt(store, "detection/nms", "2024-03-01T10:00:00", ratio=3.0)  # slow: half of 1 day
+        store.add_hint("nn/linear", 1, "katas")
+        _attempt(store, "nn/linear", "2024-03-01T10:00:00")  # hinted: half of 1 day
+        schedule = path.reviews(store.attempts("katas"))
+    box = schedule["detection/box_iou"]
+    assert box.solves == 3 and box.due == datetime(2024, 3, 13, 10)
+    assert schedule["detection/nms"].due == datetime(2024, 3, 1, 22) and schedule["detection/nms"].slow
+    assert schedule["nn/linear"].due == datetime(2024, 3, 1, 22) and schedule["nn/linear"].hinted
+    assert [path.interval(n, False, False) for n in (1, 2, 3, 4, 5)] == [1, 3, 7, 21, 21]
+    assert path.interval(2, True, False) == 1.5 and path.interval(3, False, True) == 3.5
+
+
+def test_next_names_the_kata_the_reason_and_the_command(env):
+    fresh = cvkatas(env, "next", "--track", "detection")
+    assert fresh.returncode == 0, fresh.stderr
+    assert "next: detection/box_iou" in fresh.stdout and "prerequisite of detection/nms" in fresh.stdout
+    assert "nox -s watch -- detection/box_iou" in fresh.stdout
+    assert "not started, easiest" in cvkatas(env, "next").stdout
+    with db.Store(Path(env[db.ENV_VAR])) as store:
+        _attempt(store, "detection/nms", "2024-03-01T09:00:00", "failing")
+    started = cvkatas(env, "next", "--track", "detection", "--now", "2024-03-01T09:30:00").stdout
+    assert "next: detection/box_iou" in started and "prerequisite of detection/nms, which you have started" in started
+    with db.Store(Path(env[db.ENV_VAR])) as store:
+        _attempt(store, "detection/box_iou", "2024-03-01T10:00:00")
+    not_due = cvkatas(env, "next", "--track", "detection", "--now", "2024-03-01T12:00:00").stdout
+    assert "next: detection/nms" in not_due and "in progress (failing)" in not_due
+    due = cvkatas(env, "next", "--track", "detection", "--now", "2024-03-04T11:00:00").stdout
+    assert "next: detection/box_iou" in due and "review: solved 3 days ago, due" in due
+    assert "nox -s reset -- detection/box_iou" in due
+
+
+# -- list -------------------------------------------------------------------------------------------
+
+def test_list_drops_whole_tags():
+    from cvkatas import learner
+
+    tags = ["detection", "numpy", "rpn", "faster-rcnn", "anchors", "iou", "sampling"]
+    short = learner.fit_tags(tags, 34)
+    assert len(short) <= 34 and short.endswith(", …")
+    assert short[:-3].split(", ") == tags[:len(short[:-3].split(", "))]
+    assert learner.fit_tags(["a", "b"], 34) == "a, b"
+    env = {**os.environ, db.ENV_VAR: "off"}
+    out = cvkatas(env, "list", "--track", "detection").stdout.splitlines()
+    for line in out[1:]:
+        if not line.startswith("detection/"):
+            continue
+        shown = line[65:99].strip().removesuffix(", …").split(", ")
+        full = catalog.get(line.split()[0]).meta["tags"]
+        assert shown == full[:len(shown)], line
