@@ -227,11 +227,42 @@ def _expect_exactly(row, what, rs, fails, group_of_test, require) -> bool:
     return ok
 
 
-def run_pytest(katas, results_path, log_path) -> int:
-    cmd = [sys.executable, "-m", "pytest", *[str(k.folder) for k in katas], "--cvk-verify",
-           f"--cvk-results={results_path}", "-q", "-p", "no:randomly", "--impl=solutions"]
+def _cost(kata: catalog.Kata) -> float:
+    """A rough estimate of a kata's verify time, to start the longest first."""
+    variants = 2 + len(kata.meta.get("mistakes", [])) + len(kata.meta.get("canonical", []))
+    return (kata.folder / "test_kata.py").stat().st_size * variants * (2 if kata.uses_torch else 1)
+
+
+def run_pytest(katas, tmp, log_path, jobs: int | None = None) -> tuple[list[dict] | None, int]:
+    """Every kata in a pytest process of its own, ``jobs`` at a time (default: the CPU count), the
+    costliest first; the results of all, and the worst exit code. The logs are joined in kata order."""
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    queue = sorted(katas, key=_cost, reverse=True)
+    running, codes, results = {}, {}, []
+    while queue or running:
+        while queue and len(running) < jobs:
+            k = queue.pop(0)
+            out = os.path.join(tmp, k.id.replace("/", "-") + ".json")
+            log = open(out + ".log", "w")  # noqa: SIM115 (closed when the process ends)
+            cmd = [sys.executable, "-m", "pytest", str(k.folder), "--cvk-verify", f"--cvk-results={out}", "-q",
+                   "-p", "no:randomly", "--impl=solutions"]
+            running[k.id] = (subprocess.Popen(cmd, cwd=catalog.ROOT, stdout=log, stderr=subprocess.STDOUT), log, out)
+        time.sleep(0.05)
+        for kid, (proc, log, _out) in list(running.items()):
+            if proc.poll() is not None:
+                log.close()
+                codes[kid] = proc.returncode
+                del running[kid]
     with open(log_path, "w") as log:
-        return subprocess.run(cmd, cwd=catalog.ROOT, stdout=log, stderr=subprocess.STDOUT).returncode
+        for k in katas:
+            out = os.path.join(tmp, k.id.replace("/", "-") + ".json")
+            with open(out + ".log") as fh:
+                log.write(f"===== {k.id} =====\n{fh.read()}")
+            if not os.path.exists(out):
+                return None, codes.get(k.id, 1)
+            with open(out) as fh:
+                results += json.load(fh)
+    return results, max(codes.values(), default=0)
 
 
 def cuda_available() -> bool:
@@ -243,12 +274,17 @@ def cuda_available() -> bool:
 
 
 def main(argv: list[str]) -> int:
-    """``verify [IDS...] [--torch] [--json PATH] [--no-harness]``: --torch takes the katas that run on
-    CUDA; --json writes every kata's verdict, its cuda test counts and the speed ratios seen."""
+    """``verify [IDS...] [--torch] [--json PATH] [--no-harness] [--jobs N]``: --torch takes the katas
+    that run on CUDA; --json writes every kata's verdict, its cuda test counts and the speed ratios
+    seen; --jobs runs that many katas at once (default: the CPU count)."""
     json_path = None
     if "--json" in argv:
         i = argv.index("--json")
         json_path, argv = argv[i + 1], argv[:i] + argv[i + 2:]
+    jobs = None
+    if "--jobs" in argv:
+        i = argv.index("--jobs")
+        jobs, argv = int(argv[i + 1]), argv[:i] + argv[i + 2:]
     flags = {a for a in argv if a.startswith("-")}
     ids = [a for a in argv if not a.startswith("-")]
     try:
@@ -271,14 +307,11 @@ def main(argv: list[str]) -> int:
     start = time.perf_counter()
     if runnable:
         with tempfile.TemporaryDirectory() as tmp:
-            results_path = os.path.join(tmp, "results.json")
-            code = run_pytest(runnable, results_path, log_path)
-            if not os.path.exists(results_path):
+            results, code = run_pytest(runnable, tmp, log_path, jobs)
+            if results is None:
                 print(f"verify: pytest did not run (exit {code}); see {log_path}", file=sys.stderr)
                 print(log_path.read_text()[-3000:], file=sys.stderr)
                 return 1
-            with open(results_path) as fh:
-                results = json.load(fh)
         by_kata = defaultdict(list)
         for r in results:
             by_kata[r["kata"]].append(r)

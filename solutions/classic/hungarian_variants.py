@@ -1,5 +1,5 @@
-"""Known-wrong and slow-but-correct answers to classic/hungarian; `nox -s verify` proves the tests
-catch every one. Never shown to learners."""
+"""Known-wrong, canonical-style and slow-but-correct answers to classic/hungarian; `nox -s verify`
+proves the tests catch every wrong one and judge each canonical one as declared. Never shown to learners."""
 
 import numpy as np
 
@@ -151,6 +151,84 @@ def munkres(cost):
     return np.arange(n, dtype=np.int64), cols
 
 
+def returns_lists(cost):
+    """Right pairs, returned as two Python lists."""
+    rows, cols = ref.linear_sum_assignment(cost)
+    return rows.tolist(), cols.tolist()
+
+
+def no_value_checks(cost):
+    """Skips the NaN / -inf check: -inf entries go into the potentials and an answer comes back."""
+    c = np.asarray(cost)
+    if c.ndim != 2 or c.dtype.kind not in "biuf":
+        raise ValueError("bad cost")
+    c = np.where(np.isneginf(c), -1e300, np.nan_to_num(c, nan=0.0, posinf=np.inf))
+    return ref.linear_sum_assignment(c)
+
+
+def no_dtype_check(cost):
+    """Converts anything with astype(float64): strings of digits pass silently."""
+    c = np.asarray(cost)
+    if c.ndim != 2:
+        raise ValueError("cost must be 2-D")
+    return ref.linear_sum_assignment(c.astype(np.float64))
+
+
+def emaxx_hungarian(cost):
+    """The O(n^2 m) Hungarian method with potentials u, v, the matching p and the path `way`
+    (1-indexed, column 0 a virtual start), as on e-maxx / cp-algorithms; scipy's checks in front."""
+    a = np.asarray(cost)
+    if a.ndim != 2:
+        raise ValueError("expected a matrix (2-D array)")
+    if not (np.issubdtype(a.dtype, np.number) or a.dtype == np.bool_):
+        raise ValueError("expected a matrix containing numerical entries")
+    a = a.astype(np.float64)
+    if np.isnan(a).any() or np.isneginf(a).any():
+        raise ValueError("matrix contains invalid numeric entries")
+    transposed = a.shape[0] > a.shape[1]
+    if transposed:
+        a = a.T
+    n, m = a.shape
+    inf = float("inf")
+    u, v = [0.0] * (n + 1), [0.0] * (m + 1)
+    p, way = [0] * (m + 1), [0] * (m + 1)
+    for i in range(1, n + 1):
+        p[0], j0 = i, 0
+        minv, used = [inf] * (m + 1), [False] * (m + 1)
+        while True:
+            used[j0] = True
+            i0, delta, j1 = p[j0], inf, -1
+            for j in range(1, m + 1):
+                if not used[j]:
+                    cur = a[i0 - 1, j - 1] - u[i0] - v[j]
+                    if cur < minv[j]:
+                        minv[j], way[j] = cur, j0
+                    if minv[j] < delta:
+                        delta, j1 = minv[j], j
+            if delta == inf:
+                raise ValueError("cost matrix is infeasible")
+            for j in range(m + 1):
+                if used[j]:
+                    u[p[j]] += delta
+                    v[j] -= delta
+                else:
+                    minv[j] -= delta
+            j0 = j1
+            if p[j0] == 0:
+                break
+        while j0:
+            j1 = way[j0]
+            p[j0] = p[j1]
+            j0 = j1
+    pairs = sorted((p[j] - 1, j - 1) for j in range(1, m + 1) if p[j])
+    rows = np.array([r for r, _ in pairs], dtype=np.int64)
+    cols = np.array([c for _, c in pairs], dtype=np.int64)
+    if transposed:
+        order = np.argsort(cols)
+        return cols[order], rows[order]
+    return rows, cols
+
+
 WRONG = {
     "greedy": {"linear_sum_assignment": greedy},
     "maximise": {"linear_sum_assignment": maximise},
@@ -159,5 +237,9 @@ WRONG = {
     "first_zero_after_reduction": {"linear_sum_assignment": first_zero_after_reduction},
     "square_only": {"linear_sum_assignment": square_only},
     "inf_as_big_number": {"linear_sum_assignment": inf_as_big_number},
+    "returns_lists": {"linear_sum_assignment": returns_lists},
+    "no_value_checks": {"linear_sum_assignment": no_value_checks},
+    "no_dtype_check": {"linear_sum_assignment": no_dtype_check},
 }
+CANONICAL = {"emaxx_hungarian": {"linear_sum_assignment": emaxx_hungarian}}
 SLOW = {"munkres": {"linear_sum_assignment": munkres}}

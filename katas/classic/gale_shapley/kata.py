@@ -48,5 +48,14 @@ def stable_matching(proposer_prefs, acceptor_prefs) -> np.ndarray:
     different n, or a row is not a permutation of ``0 .. n-1``.
 
     Complexity: O(n^2) time (at most n^2 proposals, each O(1) with a rank table).
+
+    Canonical code: the deferred-acceptance algorithm of Gale and Shapley (1962) as in Kleinberg
+    and Tardos, "Algorithm Design", 2.3 (a list of free proposers, a next-proposal pointer per
+    proposer, an inverse "ranking" array per acceptor), or the ``matching`` package's
+    ``StableMarriage.solve(optimal="suitor")``. The proposer-optimal matching is unique, so every
+    correct implementation returns the same one, whatever order the free proposers go in. The
+    textbook returns a list or a dict of pairs and checks no input: here the result is an int64
+    array (``test_returns_int64_array``) and bad input raises ``ValueError`` (the two
+    ``ValueError`` tests).
     """
     raise NotImplementedError("stable_matching")

@@ -52,6 +52,16 @@ def sinkhorn(a: np.ndarray, b: np.ndarray, cost: np.ndarray, reg: float, num_ite
 
     Errors: ``ValueError`` when shapes do not fit (a not 1-D, b not 1-D, cost not (N, M), N or M
     zero), a mass is <= 0, the totals differ, ``cost`` is not finite, ``reg <= 0`` or
-        ``num_iters < 1``.
+    ``num_iters < 1``.
+
+    Canonical code: POT's ``ot.sinkhorn(a, b, M, reg)``; converged, it gives this plan (the oracle).
+    Its default ``method="sinkhorn"`` works with the scalings ``exp(-M / reg)`` and breaks down at
+    small ``reg``; ``method="sinkhorn_log"`` is the log domain, as here. Both differ from this
+    statement in the iteration itself (``test_num_iters_and_tol_are_respected``): they start from
+    uniform scalings (log potentials 0), update the columns (v) first and the rows (u) second,
+    and stop when the L2 norm of the column-marginal error is below ``stopThr`` (default 1e-9,
+    ``numItermax`` 1000), checked only every 10th iteration starting with the first. POT also
+    returns the input's dtype (float32 in, float32 out: ``test_returns_float64``), reads an empty
+    ``a`` or ``b`` as uniform masses and checks no other input (the ``ValueError`` tests).
     """
     raise NotImplementedError("sinkhorn")

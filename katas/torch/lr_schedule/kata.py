@@ -39,11 +39,24 @@ def warmup_cosine_lr(step: int, base_lr: float, warmup_steps: int, total_steps: 
         min_lr: float >= 0, an absolute learning rate (like ``eta_min``), not a fraction of ``base_lr``.
 
     Returns:
-        A Python ``float``.
+        A Python ``float`` (checked to 1e-6 relative, 1e-7 * ``base_lr`` absolute: float32 maths is
+        precise enough).
 
     Raises:
         ValueError: ``step < 0``, ``warmup_steps < 0``, ``warmup_steps >= total_steps``,
             ``warmup_start_factor`` outside ``(0, 1]`` or ``min_lr < 0``.
+
+    Canonical code: ``torch.optim.lr_scheduler``. ``SequentialLR([LinearLR, CosineAnnealingLR])``
+    (or ``CosineAnnealingLR`` alone for ``W = 0``), or a ``LambdaLR`` whose lambda is this formula
+    divided by ``base_lr``, gives exactly these rates for steps 0 to ``T``. Where they differ:
+        - after ``T`` torch's cosine is periodic and climbs back towards ``base_lr``; this kata holds
+          at ``min_lr`` (test ``test_holds_at_min_lr_after_total_steps``);
+        - ``LinearLR`` checks only ``start_factor`` and ``CosineAnnealingLR`` nothing, so torch
+          raises none of the other errors above (``test_invalid_arguments_raise``,
+          ``test_negative_step_raises``);
+        - Hugging Face's ``get_cosine_schedule_with_warmup`` is the ``f -> 0``, ``min_lr = 0`` case
+          (it starts at 0, which ``f > 0`` excludes here); ``OneCycleLR`` is another curve (a cosine
+          warm-up from ``max_lr / div_factor``), not this one.
     """
     raise NotImplementedError("warmup_cosine_lr")
 
@@ -77,5 +90,9 @@ def make_scheduler(optimizer: Optimizer, warmup_steps: int, total_steps: int,
 
     Raises:
         ValueError: for the same invalid arguments as ``warmup_cosine_lr``, at creation.
+
+    Canonical code: a subclass of ``LRScheduler`` whose ``get_lr()`` returns
+    ``warmup_cosine_lr(self.last_epoch, base, ...)`` for each of ``self.base_lrs``, a ``LambdaLR``,
+    or torch's ``SequentialLR`` (which climbs back up after ``T``: see ``warmup_cosine_lr``).
     """
     raise NotImplementedError("make_scheduler")

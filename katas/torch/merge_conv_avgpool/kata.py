@@ -41,5 +41,13 @@ def merge_conv_avgpool(conv: nn.Conv2d, pool: nn.AvgPool2d) -> nn.Conv2d:
           not connected to its autograd graph (fresh leaf parameters, ``requires_grad=True``).
         - ``ValueError`` for what this merge does not cover: conv dilation other than 1, a string
           conv padding (``"same"``, ``"valid"``), pool padding other than 0, ``ceil_mode=True``.
+
+    Canonical code: no library ships this exact merge. The Diverse Branch Block repository
+    (DingXiaoH/DiverseBranchBlock, ``dbb_transforms.py``) has the two pieces: ``transV_avg`` writes an
+    average pool as a conv kernel of ``1 / k**2`` per channel, and ``transIII_1x1_kxk`` composes two
+    convs into one kernel with ``F.conv2d``. Here the pool comes after a strided ``k1 x k1`` conv, so
+    the composed kernel is the conv kernel transposed-convolved with the pool's uniform kernel
+    dilated by ``s1`` (``F.conv_transpose2d(w, ones(k2) / divisor, dilation=s1)``). ``transV_avg``
+    knows no ``divisor_override``; this kata does (a correctness test).
     """
     raise NotImplementedError("merge_conv_avgpool")

@@ -57,5 +57,15 @@ def repvgg_merge(conv3x3: nn.Conv2d, bn3x3: nn.BatchNorm2d, conv1x1: nn.Conv2d, 
           the above; strides, groups or channel counts that differ between the branches; a BN with
           the wrong number of channels or without running statistics; an identity branch with
           ``in_channels != out_channels`` or a stride other than 1.
+
+    Canonical code: ``RepVGGBlock.get_equivalent_kernel_bias`` in DingXiaoH/RepVGG (``repvgg.py``):
+    ``_fuse_bn_tensor`` folds each branch (``kernel * gamma / std``, ``beta - running_mean * gamma /
+    std``), ``_pad_1x1_to_3x3_tensor`` pads the 1x1 kernel by 1 on every side, and the identity
+    kernel has a 1 at ``[i, i % (in // groups), 1, 1]``; ``switch_to_deploy`` copies the sums into a
+    new ``nn.Conv2d(..., bias=True)``. This kata follows it, and is more general in three places,
+    each a test of its own: conv biases are folded too (RepVGG's convs have none:
+    ``test_conv_biases_are_folded``), a BN with ``affine=False`` has scale 1 and shift 0 (RepVGG
+    reads ``bn.weight``: ``test_bns_without_affine``), and bad shapes raise ``ValueError`` (RepVGG
+    only asserts in its constructor: the three ``ValueError`` tests).
     """
     raise NotImplementedError("repvgg_merge")
