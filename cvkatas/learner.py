@@ -463,7 +463,7 @@ def cmd_workspace(folder, track=None):
         if dest.exists():
             kept.append(dest)
             continue
-        dest.write_text(pristine_stub(kata))
+        dest.write_text(with_run_line(kata, pristine_stub(kata), str(target)))
         created.append(dest)
     print(f"workspace {target}: {len(created)} stub(s) created, {len(kept)} existing file(s) left as they were")
     print(f"practise with:  pytest katas/<track>/<name> --impl={target}")
@@ -487,6 +487,8 @@ def cmd_reset(kata_id, impl=None):
     kata = one_kata(kata_id)
     path = learner_file(kata, impl)
     stub = pristine_stub(kata)
+    if package(impl) != impl_mod.DEFAULT:  # a workspace: its stubs carry their --impl run line
+        stub = with_run_line(kata, stub, str(path.parent.parent))
     if path.read_text() == stub:
         print(f"{path} is already the untouched stub; nothing changed")
         return 0
@@ -510,8 +512,16 @@ RUBRIC = {
 }
 
 
-def brief(kata) -> str:
-    tree = ast.parse(pristine_stub(kata))
+def with_run_line(kata, source: str, impl: str | None) -> str:
+    """The stub's "Run the tests" line, with the --impl a copy of it needs (a workspace, a brief)."""
+    if not impl or impl == impl_mod.DEFAULT:
+        return source
+    line = f"Run the tests: pytest katas/{kata.id}"
+    return source.replace(line, f"{line} --impl={impl}", 1)
+
+
+def brief(kata, impl: str | None = None) -> str:
+    tree = ast.parse(with_run_line(kata, pristine_stub(kata), impl))
     lines = [ast.get_docstring(tree) or f"{kata.meta['title']} · {kata.meta['title_zh']}"]
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in kata.api:
@@ -578,7 +588,7 @@ def cmd_interview(track=None, difficulty=None, minutes=None, seed=None, kata_id=
     where = learner_file(kata, impl) if pkg != impl_mod.REFERENCE else kata.stub_file
     print(f"MOCK INTERVIEW · {budget} minutes · kata {kata.id}" + (f" · seed {seed}" if seed is not None else ""))
     print("=" * 78)
-    print(brief(kata))
+    print(brief(kata, None if pkg == impl_mod.DEFAULT else spec))
     print("=" * 78)
     print(f"Write your answer in {where}; run its tests with: pytest katas/{kata.id}"
           + ("" if pkg == impl_mod.DEFAULT else f" --impl={spec}"))

@@ -409,3 +409,11 @@ def test_list_drops_whole_tags():
         shown = line[65:99].strip().removesuffix(", …").split(", ")
         full = catalog.get(line.split()[0]).meta["tags"]
         assert shown == full[:len(shown)], line
+
+
+def test_workspace_stub_says_how_to_run_it_with_impl(env, tmp_path):
+    ws = tmp_path / "practice"
+    proc = cvkatas(env, "workspace", str(ws), "--track", "detection")
+    assert proc.returncode == 0, proc.stderr
+    text = (ws / "detection" / "nms.py").read_text()
+    assert f"Run the tests: pytest katas/detection/nms --impl={ws}" in text
