@@ -131,6 +131,8 @@ class Kata:
             fails = m.get("fails") if isinstance(m, dict) else None
             if fails is not None and not (isinstance(fails, list) and all(isinstance(f, str) for f in fails)):
                 out.append(f"metadata: `fails` of `{m.get('id')}` must be a list of test names")
+        if not self.meta.get("canonical"):
+            out.append("metadata: add a [[canonical]] variant written in the style of the canonical code")
         for i, c in enumerate(self.meta.get("canonical", [])):
             if not (isinstance(c, dict) and c.get("id") and c.get("text")):
                 out.append(f"metadata: canonical[{i}] needs an `id` and a `text`")
