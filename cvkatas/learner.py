@@ -94,14 +94,9 @@ def _run_with_bar(args, out, ids, done_before):
         proc = subprocess.Popen(args, cwd=catalog.ROOT, stdout=log, stderr=subprocess.STDOUT, text=True)
         while proc.poll() is None:
             seen = []
-            try:
-                with open(out + ".partial") as fh:
-                    for line in fh:
-                        kid = line.split('"kata": "', 1)[-1].split('"', 1)[0] if '"kata"' in line else None
-                        if kid and (not seen or seen[-1] != kid):
-                            seen.append(kid)
-            except OSError:
-                pass
+            for line in results_file.lines(out):
+                if line.get("kata") and (not seen or seen[-1] != line["kata"]):
+                    seen.append(line["kata"])
             _bar(done_before + max(len(seen) - 1, 0), len(ids), seen[-1] if seen else "starting")
             time.sleep(0.2)
         _bar(len(ids), len(ids), "done")

@@ -34,25 +34,33 @@ class Writer:
         os.remove(self.path + ".partial")
 
 
+def lines(path: str):
+    """The lines of ``PATH.partial`` written so far, as dicts: ``{"started": nodeid, "kata": id}``
+    when a test starts, then its record. Stops at a line cut short (a crash, or a write under way)."""
+    try:
+        with open(path + ".partial") as fh:
+            for line in fh:
+                try:
+                    yield json.loads(line)
+                except ValueError:
+                    return
+    except OSError:
+        return
+
+
 def read(path: str) -> tuple[list[dict] | None, dict | None]:
     """(records, crashed): crashed is ``{"started": nodeid, "kata": id}`` for the test the run died
     in; records is None when the run left nothing at all."""
     if os.path.exists(path):
         with open(path) as fh:
             return json.load(fh), None
-    partial = path + ".partial"
-    if not os.path.exists(partial):
+    if not os.path.exists(path + ".partial"):
         return None, None
     records, started = [], None
-    with open(partial) as fh:
-        for line in fh:
-            try:
-                obj = json.loads(line)
-            except ValueError:
-                break  # a line cut short by the crash
-            if "started" in obj:
-                started = obj
-            else:
-                records.append(obj)
-                started = None
+    for obj in lines(path):
+        if "started" in obj:
+            started = obj
+        else:
+            records.append(obj)
+            started = None
     return records, started

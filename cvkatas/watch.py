@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import importlib
-import json
 import os
 import signal
 import sys
@@ -83,7 +82,7 @@ def run_round(katas, impl: str | None, limit: float = ROUND_LIMIT, extra=()) -> 
         hung = []
 
         def first_hang():  # one test timed out: the round's verdict is known, do not wait for the rest
-            for line in _partial_lines(out):
+            for line in results.lines(out):
                 if line.get("category") == verdict.TIMED_OUT:
                     hung.append(line)
                     return True
@@ -117,18 +116,6 @@ def run_round(katas, impl: str | None, limit: float = ROUND_LIMIT, extra=()) -> 
         parts.append(f"{kid}  {verdict.kata_status(rs)}  {verdict.summary_line(rs)}")
     status = verdict.kata_status(records)
     return Round(status, "\n".join(parts), text, seconds, records)
-
-
-def _partial_lines(out: str):
-    try:
-        with open(out + ".partial") as fh:
-            for line in fh:
-                try:
-                    yield json.loads(line)
-                except ValueError:
-                    return
-    except OSError:
-        return
 
 
 def _wait(pid: int, limit: float, stop_when=None) -> bool:
