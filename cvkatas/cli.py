@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 
-from . import catalog, db, learner
+from . import catalog, db, interview, learner
 
 
 class UsageError(Exception):
@@ -191,12 +191,12 @@ def cmd_interview(args):
     if a.cancel:
         if a.finish or a.score or a.hints is not None:
             raise UsageError("--cancel goes alone: it closes the open interview without scores")
-        return learner.cmd_interview_cancel()
+        return interview.cmd_interview_cancel()
     if a.finish:
-        return learner.cmd_interview_finish(dict(a.score), a.hints)
+        return interview.cmd_interview_finish(dict(a.score), a.hints)
     if a.score or a.hints is not None:
         raise UsageError("--score and --hints go with --finish")
-    return learner.cmd_interview(a.track, a.difficulty, a.minutes, a.seed, a.kata, a.impl)
+    return interview.cmd_interview(a.track, a.difficulty, a.minutes, a.seed, a.kata, a.impl)
 
 
 COMMANDS = {
