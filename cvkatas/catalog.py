@@ -98,6 +98,11 @@ class Kata:
         return None
 
     @property
+    def prerequisites(self) -> list[str]:
+        """The katas to solve before this one (kata.toml `prerequisites`), for the learning path."""
+        return list(self.meta.get("prerequisites", []))
+
+    @property
     def canonical(self) -> dict[str, dict]:
         """Variants written in the style of a canonical implementation: id -> {text, fails}."""
         return {c["id"]: {"text": c.get("text", ""), "fails": list(c.get("fails", []))}
@@ -136,6 +141,12 @@ class Kata:
         for i, c in enumerate(self.meta.get("canonical", [])):
             if not (isinstance(c, dict) and c.get("id") and c.get("text")):
                 out.append(f"metadata: canonical[{i}] needs an `id` and a `text`")
+        pre = self.meta.get("prerequisites", [])
+        if not (isinstance(pre, list) and all(isinstance(p, str) for p in pre)):
+            out.append("metadata: `prerequisites` must be a list of kata ids")
+        else:
+            ids = {k.id for k in all_katas()}
+            out += [f"metadata: prerequisite `{p}` is not a kata" for p in pre if p not in ids or p == self.id]
         speed = self.meta.get("speed")
         if speed is not None and not isinstance(speed.get("max_ratio"), (int, float)):
             out.append("metadata: [speed] needs a numeric `max_ratio`")

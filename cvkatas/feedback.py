@@ -1,14 +1,16 @@
 """`nox -s bench -- feedback [IDS...] [--repeat N]`: how long a learner waits for a verdict.
 
 For every kata: the cold wall time of ``pytest katas/<id>`` (a fresh process, as a learner runs it)
-on the untouched stub and on the reference, the median per group (numpy katas, torch katas), and for
-detection/nms and a torch kata the time of a watch round beside the cold run, as a ratio. A report,
+on the untouched stub and on the reference, the median per group (numpy katas; torch katas, those
+whose tests import torch), and for detection/nms and a torch kata the time of a watch round beside
+the cold run, as a ratio. A report,
 not a test: nothing passes or fails on it. Times are wall-clock medians over ``--repeat`` runs.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -31,7 +33,10 @@ def cold(kata, impl: str | None) -> float:
 
 
 def kind(kata) -> str:
-    return "torch" if kata.uses_torch else "numpy"
+    """The budget group: "torch" where the kata's tests import torch (a torch kata, or a numpy kata
+    with torch as its oracle: the import alone takes about 2 s here), else "numpy"."""
+    tests = "".join(p.read_text() for p in kata.folder.glob("test_*.py"))
+    return "torch" if kata.uses_torch or re.search(r"^(import|from) torch\b", tests, re.M) else "numpy"
 
 
 def main(args: list[str]) -> int:

@@ -1,7 +1,7 @@
 """The learning path and spaced review behind `nox -s next`.
 
-The path: a kata comes after its prerequisites (PREREQUISITES below; kata.toml has no field for
-them yet), and otherwise easiest first (difficulty, then minutes, then id).
+The path: a kata comes after its prerequisites (`prerequisites` in its kata.toml), and otherwise
+easiest first (difficulty, then minutes, then id).
 
 Spaced review: a solved kata comes back REVIEW_DAYS[n - 1] days after its last solve, n being the
 number of times it was solved (1, 3, 7, then 21 days); half as soon when that last solve was slow
@@ -16,28 +16,6 @@ from datetime import datetime, timedelta
 
 from . import catalog
 
-# kata -> the katas to solve before it. Ids missing from the catalogue are ignored.
-PREREQUISITES: dict[str, list[str]] = {
-    "detection/nms": ["detection/box_iou"],
-    "detection/soft_nms": ["detection/nms"],
-    "detection/batched_nms": ["detection/nms"],
-    "detection/iou_variants": ["detection/box_iou"],
-    "detection/anchor_matching": ["detection/box_iou", "detection/anchors"],
-    "detection/atss": ["detection/anchor_matching"],
-    "detection/simota": ["detection/box_iou"],
-    "detection/coco_map": ["detection/voc_ap", "detection/box_iou"],
-    "detection/rotated_iou": ["detection/polygon_iou"],
-    "detection/roi_align": ["detection/roi_pool", "nn/bilinear_resize"],
-    "detection/focal_loss": ["nn/cross_entropy"],
-    "detection/detr_matcher": ["classic/hungarian"],
-    "nn/cross_entropy": ["nn/softmax"],
-    "nn/conv2d": ["nn/conv2d_naive"],
-    "nn/conv_transpose2d": ["nn/conv2d_naive"],
-    "nn/batchnorm": ["nn/linear"],
-    "torch/fuse_conv_bn": ["nn/batchnorm"],
-    "torch/repvgg_merge": ["torch/fuse_conv_bn"],
-}
-
 REVIEW_DAYS = (1, 3, 7, 21)
 SLOW_RATIO = 2.0
 _RANK = {d: i for i, d in enumerate(catalog.DIFFICULTIES)}
@@ -45,13 +23,15 @@ _RANK = {d: i for i, d in enumerate(catalog.DIFFICULTIES)}
 
 def prerequisites(kata_id: str, known=None) -> list[str]:
     """The direct prerequisites of a kata that exist (in `known`, default the catalogue)."""
-    known = {k.id for k in catalog.all_katas()} if known is None else set(known)
-    return [p for p in PREREQUISITES.get(kata_id, []) if p in known and p != kata_id]
+    katas = {k.id: k for k in catalog.all_katas()}
+    known = set(katas) if known is None else set(known)
+    pre = katas[kata_id].prerequisites if kata_id in katas else []
+    return [p for p in pre if p in known and p != kata_id]
 
 
 def order(katas) -> list:
     """`katas` in path order: every kata after its prerequisites among them, otherwise easiest first.
-    A cycle in PREREQUISITES (a mistake) cannot hang it: the easiest of the blocked katas goes next."""
+    A cycle of prerequisites (a mistake) cannot hang it: the easiest of the blocked katas goes next."""
     def ease(k):
         return _RANK.get(k.meta.get("difficulty"), 9), k.meta.get("minutes", 99), k.id
 
@@ -158,7 +138,7 @@ def suggest(katas, statuses: dict[str, str], schedule: dict[str, Review], now: d
     if not todo:
         return None, upcoming
     k = todo[0]
-    pre = unsolved_prereq(k.id)  # only with a cycle in PREREQUISITES
+    pre = unsolved_prereq(k.id)  # only with a cycle of prerequisites
     k = by_id[pre] if pre else k
     needs = [o.id for o in path if k.id in prerequisites(o.id, ids) and statuses.get(o.id) != "solved"]
     if needs:

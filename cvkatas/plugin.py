@@ -135,6 +135,26 @@ def impl(request, kata):
 
 
 @pytest.fixture
+def impl_of(request):
+    """``impl_of("nn/linear")``: another kata's implementation from the package under test, for a kata
+    built on the learner's earlier answers (nn/mlp_train). Under verify, the stub label takes the
+    stubs and every variant of this kata takes the references, so only this kata's variant differs."""
+    label = getattr(getattr(request.node, "callspec", None), "params", {}).get("impl")
+    if label is None:
+        package = request.config._cvk_package
+    else:
+        package = impl_mod.DEFAULT if label == "stub" else impl_mod.REFERENCE
+
+    def load(kata_id: str):
+        try:
+            return impl_mod.load(package, catalog.get(kata_id))
+        except impl_mod.ImplError as exc:
+            return _Missing(str(exc))
+
+    return load
+
+
+@pytest.fixture
 def reference(kata):
     """The reference implementation, for timing only: tests compare against oracles, not against it."""
     return impl_mod.load(impl_mod.REFERENCE, kata)
