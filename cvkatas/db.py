@@ -18,6 +18,9 @@ from pathlib import Path
 from . import catalog
 
 ENV_VAR = "CVKATAS_DB"
+# Set by the commands that run a kata's tests for their own purpose (progress, solution, interview
+# --finish): their attempts update the status but are not the learner's *tries*.
+RUN_BY_VAR = "CVKATAS_RUN_BY"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY, at TEXT NOT NULL, impl TEXT NOT NULL, argv TEXT NOT NULL);
@@ -85,6 +88,8 @@ class Store:
                 cols = {r[1] for r in self.conn.execute("PRAGMA table_info(attempts)")}
                 if "fingerprint" not in cols:  # a history from before fingerprints
                     self.conn.execute("ALTER TABLE attempts ADD COLUMN fingerprint TEXT")
+                if "origin" not in cols:  # a history from before origins: every attempt was counted as a try
+                    self.conn.execute("ALTER TABLE attempts ADD COLUMN origin TEXT")
                 cols = {r[1] for r in self.conn.execute("PRAGMA table_info(hints)")}
                 if "impl" not in cols:  # a history from before hints per implementation: they were the default's
                     self.conn.execute("ALTER TABLE hints ADD COLUMN impl TEXT NOT NULL DEFAULT 'katas'")
@@ -134,14 +139,17 @@ class Store:
 
     def add_attempt(self, run_id: int, kata: str, impl: str, status: str, passed: int, ran: int,
                     complete: bool, speed_ratio, devices: str, fingerprint: str | None = None,
-                    at: str | None = None) -> None:
-        """`at` (ISO time, default now) is for tests and imports that replay a history."""
+                    at: str | None = None, origin: str | None = None) -> None:
+        """`at` (ISO time, default now) is for tests and imports that replay a history. `origin`
+        (default: $CVKATAS_RUN_BY) names the command that ran the tests; None is the learner's own
+        run (pytest, watch), the only kind counted as a try."""
+        origin = origin if origin is not None else (os.environ.get(RUN_BY_VAR) or None)
         with self.tx():
             self.conn.execute(
                 "INSERT INTO attempts (run_id, at, kata, impl, status, passed, ran, complete, speed_ratio, "
-                "devices, hints_used, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "devices, hints_used, fingerprint, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (run_id, at or now(), kata, impl, status, passed, ran, int(complete), speed_ratio, devices,
-                 self.hints_shown(kata, impl), fingerprint),
+                 self.hints_shown(kata, impl), fingerprint, origin),
             )
 
     def last_fingerprint(self, kata: str, impl: str) -> str | None:

@@ -42,22 +42,24 @@ def _bar(done: int, total: int, label: str) -> None:
     sys.stderr.flush()
 
 
-def run_tests(katas, impl: str | None, quiet=True, extra=(), progress=False) -> dict[str, list[dict]]:
-    """Run the katas' tests for `impl` (recorded in the history like any run); results per kata.
+def run_tests(katas, impl: str | None, by: str, quiet=True, extra=(), progress=False) -> dict[str, list[dict]]:
+    """Run the katas' tests for `impl`; results per kata. The history records the verdicts with
+    origin `by` (the command: progress, solution, interview), so they are not counted as tries.
 
     A kata whose code kills the test process (``os._exit``, a segfault) is reported *crashed*, with
     the test it died in, and the katas after it still run."""
     by_kata: dict[str, list[dict]] = {k.id: [] for k in katas}
     todo = list(katas)
+    env = {**os.environ, db.RUN_BY_VAR: by}
     while todo:
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, "results.json")
             args = [sys.executable, "-m", "pytest", *[str(k.folder) for k in todo], f"--cvk-results={out}",
                     *([f"--impl={impl}"] if impl else []), "-q", *extra]
             if progress and sys.stderr.isatty():
-                proc = _run_with_bar(args, out, [k.id for k in katas], len(katas) - len(todo))
+                proc = _run_with_bar(args, out, [k.id for k in katas], len(katas) - len(todo), env)
             else:
-                proc = subprocess.run(args, cwd=catalog.ROOT, capture_output=quiet, text=True)
+                proc = subprocess.run(args, cwd=catalog.ROOT, capture_output=quiet, text=True, env=env)
             records, crashed = results_file.read(out)
         if records is None:
             tail = (proc.stderr or proc.stdout or "").strip().splitlines()[-1:] if quiet else []
@@ -77,7 +79,7 @@ def run_tests(katas, impl: str | None, quiet=True, extra=(), progress=False) -> 
             done = by_kata[crashed["kata"]]
             store.add_attempt(0, crashed["kata"], package(impl), "crashed",
                               passed=sum(r["outcome"] == "passed" for r in done), ran=len(done), complete=True,
-                              speed_ratio=None, devices="")
+                              speed_ratio=None, devices="", origin=by)
         print(f"{crashed['kata']}: crashed in {crashed['started']} (the test process died); "
               "going on with the other katas", file=sys.stderr)
         ids = [k.id for k in todo]
@@ -85,12 +87,12 @@ def run_tests(katas, impl: str | None, quiet=True, extra=(), progress=False) -> 
     return by_kata
 
 
-def _run_with_bar(args, out, ids, done_before):
+def _run_with_bar(args, out, ids, done_before, env):
     """Run pytest, drawing a bar of katas done from its results file as it goes."""
     import time
 
     with tempfile.TemporaryFile("w+") as log:
-        proc = subprocess.Popen(args, cwd=catalog.ROOT, stdout=log, stderr=subprocess.STDOUT, text=True)
+        proc = subprocess.Popen(args, cwd=catalog.ROOT, stdout=log, stderr=subprocess.STDOUT, text=True, env=env)
         while proc.poll() is None:
             seen = []
             for line in results_file.lines(out):
@@ -151,7 +153,7 @@ def summary(store: db.Store | None, impl: str) -> dict[str, dict]:
     for r in store.attempts(impl) if store else []:
         s = out.setdefault(r["kata"], blank())
         s["status"] = r["status"]
-        s["attempts"] += r["status"] != "not started"
+        s["attempts"] += r["status"] != "not started" and not r["origin"]  # tries: the learner's own runs
         if r["status"] == "solved":
             s["first_solved"] = s["first_solved"] or r["at"][:10]
             if r["speed_ratio"] is not None:
@@ -223,7 +225,7 @@ def cmd_progress(track=None, impl=None, lang="en", run=True, ids=(), rerun=False
         kept = len(katas) - len(todo) - len(untouched)
         print(f"{len(untouched)} untouched stub(s) not run; {kept} unchanged since their last run"
               f"{' (--rerun runs them again)' if kept else ''}; running {len(todo)}", flush=True)
-        ran = run_tests(todo, impl, progress=True) if todo else {}
+        ran = run_tests(todo, impl, "progress", progress=True) if todo else {}
     else:
         ran = {}
     info = summary(store, pkg)
@@ -389,7 +391,7 @@ def cmd_solution(kata_id, impl=None, force=False):
     if pkg == impl_mod.REFERENCE:
         raise CommandError(f"--impl={impl}: that is the reference itself; pass your own implementation "
                            f"(nox -s solution -- {kata.id} [--impl PKG])")
-    results = run_tests([kata], impl)[kata.id]
+    results = run_tests([kata], impl, "solution")[kata.id]
     status = kata_status(results) if results else "not started"
     store = db.open_store()
     if status != "solved" and not force:

@@ -149,6 +149,25 @@ def test_progress_changes_when_a_kata_is_solved(env, tmp_path):
     assert " solved " in line and "solved 1/" in after.stdout
 
 
+def _tries(env, ws, kata="detection/nms"):
+    out = cvkatas(env, "progress", "--no-run", f"--impl={ws}").stdout
+    line = next(ln for ln in out.splitlines() if f"{kata} " in ln)
+    return line.split()[1], int(line.split()[2])  # status, tries
+
+
+def test_only_the_learners_own_runs_count_as_tries(env, tmp_path):
+    ws = workspace(env, tmp_path)
+    (ws / "detection" / "nms.py").write_text(REFERENCE)
+    assert cvkatas(env, "progress", "detection/nms", f"--impl={ws}").returncode == 0
+    assert cvkatas(env, "solution", "detection/nms", f"--impl={ws}").returncode == 0
+    assert _tries(env, ws) == ("solved", 0)  # progress and solution ran the tests, the learner did not
+    assert rows(env, "SELECT origin FROM attempts ORDER BY rowid") == [("progress",), ("solution",)]
+    own = subprocess.run([sys.executable, "-m", "pytest", "katas/detection/nms", f"--impl={ws}", "-q"],
+                         cwd=ROOT, env=env, capture_output=True)
+    assert own.returncode == 0
+    assert _tries(env, ws)[1] == 1
+
+
 def test_mock_interview_end_to_end(env, tmp_path):
     ws = workspace(env, tmp_path)
     start = cvkatas(env, "interview", "--kata", "detection/nms", f"--impl={ws}")
@@ -163,6 +182,7 @@ def test_mock_interview_end_to_end(env, tmp_path):
     assert finish.returncode == 0, finish.stderr
     assert rows(env, "SELECT kata, status, hints, correctness, communication FROM interviews") == [
         ("detection/nms", "solved", 1, 4, 3)]
+    assert rows(env, "SELECT origin FROM attempts") == [("interview",)]  # not a try
     assert "mock interviews" in cvkatas(env, "progress", "--no-run", f"--impl={ws}").stdout
 
 
