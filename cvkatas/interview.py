@@ -19,6 +19,7 @@ from .learner import (
     run_tests,
     select,
     summary,
+    tally,
     with_run_line,
 )
 
@@ -129,8 +130,7 @@ def cmd_interview_finish(scores: dict, hints=None):
     hints_given = hints if hints is not None else 0
     store.finish_interview(iv["id"], finished=db.now(), minutes_taken=taken, status=status, hints=hints_given,
                            **{k: scores.get(k) for k in RUBRIC})
-    passed = sum(r["outcome"] == "passed" for r in results)
-    print(f"interview of {kata.id} finished: {status} ({passed}/{len(results)} tests), {taken:.0f} of "
+    print(f"interview of {kata.id} finished: {status} ({tally(results)}), {taken:.0f} of "
           f"{iv['minutes_budget']} min, {hints_given} hint(s); scores "
           + ", ".join(f"{k} {scores.get(k, '-')}" for k in RUBRIC))
     return 0

@@ -29,10 +29,20 @@ class CommandError(Exception):
 # -- running tests ------------------------------------------------------------------------------
 
 def _rel(path) -> str:
+    """`path` relative to the current folder when it is inside it, else absolute."""
     try:
-        return os.path.relpath(path)
+        rel = os.path.relpath(path)
     except ValueError:
         return str(path)
+    return str(Path(path).resolve()) if rel.startswith("..") else rel
+
+
+def tally(results) -> str:
+    """"25/26 tests passed" (skipped tests, such as cuda without a GPU, counted apart)."""
+    ran = [r for r in results if r["outcome"] != "skipped"]
+    skipped = len(results) - len(ran)
+    return (f"{sum(r['outcome'] == 'passed' for r in ran)}/{len(ran)} tests passed"
+            + (f", {skipped} skipped" if skipped else ""))
 
 
 def _bar(done: int, total: int, label: str) -> None:
@@ -249,14 +259,13 @@ def cmd_progress(track=None, impl=None, lang="en", run=True, ids=(), rerun=False
               f"{s['hints']:>5}  {title(k, lang)}")
     pct = 100 * solved / max(1, len(katas))
     print(f"\nsolved {solved}/{len(katas)} ({pct:.0f}%)")
-    todo = [k for k in katas if info[k.id]["status"] != "solved"]
-    if todo:
-        rank = {d: i for i, d in enumerate(catalog.DIFFICULTIES)}
-        k = min(todo, key=lambda k: (info[k.id]["status"] == "not started",
-                                     rank.get(k.meta.get("difficulty"), 9), k.meta.get("minutes", 99)))
+    pick, _ = choose(katas, pkg, store, info)
+    if pick is not None:
+        k = pick.kata
         where = impl_mod.module_file(pkg, k) or k.stub_file
-        print(f"next: {k.id} ({info[k.id]['status']}): edit {_rel(where)}, then "
-              f"`nox -s watch -- {k.id}{'' if pkg == impl_mod.DEFAULT else ' --impl ' + pkg}` re-runs it on every save")
+        flag = "" if pkg == impl_mod.DEFAULT else f" --impl {impl or pkg}"
+        print(f"next: {k.id} ({pick.reason}): edit {_rel(where)}, then "
+              f"`nox -s watch -- {k.id}{flag}` re-runs it on every save")
     held = [iv for iv in (store.interviews(cancelled=True) if store else []) if interview_impl_is(iv["impl"], pkg)]
     interviews = [iv for iv in held if iv["status"] != "cancelled"]
     cancelled = len(held) - len(interviews)
@@ -327,16 +336,26 @@ def cmd_show(kata_id):
     return 0
 
 
+def choose(katas, pkg: str, store, info, now=None):
+    """`nox -s next`'s choice among `katas` (progress ends with it too): (Suggestion or None, upcoming
+    review). A package of the learner's own that holds only some katas (a workspace made for one
+    track) is offered only those."""
+    if pkg != impl_mod.DEFAULT:
+        present = [k for k in katas if impl_mod.module_file(pkg, k) is not None]
+        katas = present or katas
+    statuses = {k.id: info[k.id]["status"] for k in katas}
+    schedule = learning_path.reviews(store.attempts(pkg)) if store else {}
+    return learning_path.suggest(katas, statuses, schedule, now)
+
+
 def cmd_next(track=None, impl=None, now=None):
     """The kata to do now, and why: a due review, a kata in progress (or its prerequisite), the path's next."""
     pkg = package(impl)
     katas = select(track)
     store = db.open_store()
     info = summary(store, pkg)
-    statuses = {k.id: info[k.id]["status"] for k in katas}
-    schedule = learning_path.reviews(store.attempts(pkg)) if store else {}
     now = datetime.fromisoformat(now) if isinstance(now, str) else now or datetime.now()
-    pick, upcoming = learning_path.suggest(katas, statuses, schedule, now)
+    pick, upcoming = choose(katas, pkg, store, info, now)
     flag = "" if pkg == impl_mod.DEFAULT else f" --impl {impl or pkg}"
     note = "" if store else "  (recording is off: no history, so no reviews)"
     if pick is None:
@@ -395,9 +414,8 @@ def cmd_solution(kata_id, impl=None, force=False):
     status = kata_status(results) if results else "not started"
     store = db.open_store()
     if status != "solved" and not force:
-        passed = sum(r["outcome"] == "passed" for r in results)
         raise CommandError(
-            f"{kata.id} is not solved yet for --impl={pkg} ({status}, {passed}/{len(results)} tests passed); "
+            f"{kata.id} is not solved yet for --impl={pkg} ({status}, {tally(results)}); "
             "solve it first, or pass --force (the reveal is recorded)")
     if store:
         store.add_reveal(kata.id, pkg, forced=status != "solved")
