@@ -79,8 +79,10 @@ def measure(candidate, reference, args=(), kwargs=None, *, max_ratio: float, rou
     """Time ``candidate(*args, **kwargs)`` against ``reference(*args, **kwargs)``.
 
     ``hopeless``: stop once the candidate is this many times over the limit. ``budget_s``: stop
-    adding rounds after this long (at least three rounds are always run). ``sync`` is called before
-    every clock read (``torch.cuda.synchronize`` on CUDA).
+    adding rounds after this long (at least three rounds are always run). Timing stops as soon as
+    more than half of the ``rounds`` ratios fall on one side of the limit: the median of all
+    ``rounds`` would be on that side too, so the verdict is that of the full run, in fewer rounds.
+    ``sync`` is called before every clock read (``torch.cuda.synchronize`` on CUDA).
     """
     kwargs = kwargs or {}
     sync = sync or (lambda: None)
@@ -127,6 +129,9 @@ def measure(candidate, reference, args=(), kwargs=None, *, max_ratio: float, rou
             return stop_early(limit_s / (t_ref * n))
         result.ratios.append(tc / tr)
         result.ratio = statistics.median(result.ratios)
+        within = sum(x <= max_ratio for x in result.ratios)
+        if max(within, len(result.ratios) - within) > rounds // 2:
+            break  # a majority of all `rounds` rounds is on one side: more rounds cannot change the verdict
         if r >= 2 and (result.ratio > cut or time.perf_counter() - start > budget_s):
             result.stopped_early = result.ratio > cut
             break

@@ -129,6 +129,23 @@ def test_same_function_passes_its_own_speed_limit():
     assert 0.5 < result.ratio < 2.0
 
 
+def test_timing_stops_once_a_majority_of_rounds_decides():
+    import time
+
+    from cvkatas.speed import measure
+
+    def ref():
+        time.sleep(0.002)
+
+    def slow():  # 5x the reference's time, far over a 2x limit but not hopeless
+        time.sleep(0.010)
+
+    same = measure(ref, ref, max_ratio=2.0, rounds=9)
+    over = measure(slow, ref, max_ratio=2.0, rounds=9, hopeless=100)
+    assert same.passed and len(same.ratios) == 5, same.describe()  # 5 of 9 under the limit decide it
+    assert not over.passed and not over.stopped_early and len(over.ratios) == 5, over.describe()
+
+
 @pytest.mark.parametrize("bad", ["detection", "detection/nms/x", "1track/name"])
 def test_scaffold_rejects_bad_ids(bad):
     from cvkatas.scaffold import scaffold
