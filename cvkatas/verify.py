@@ -233,10 +233,17 @@ def _cost(kata: catalog.Kata) -> float:
     return (kata.folder / "test_kata.py").stat().st_size * variants * (2 if kata.uses_torch else 1)
 
 
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
 def run_pytest(katas, tmp, log_path, jobs: int | None = None) -> tuple[list[dict] | None, int]:
     """Every kata in a pytest process of its own, ``jobs`` at a time (default: the CPU count), the
     costliest first; the results of all, and the worst exit code. The logs are joined in kata order."""
     jobs = max(1, jobs or os.cpu_count() or 1)
+    env = {**os.environ, "CVKATAS_DB": "off"}
+    if jobs > 1:  # one math thread per process: parallel katas would otherwise fight over the cores,
+        for var in THREAD_VARS:  # and a speed round's ratio would measure that fight
+            env.setdefault(var, "1")
     queue = sorted(katas, key=_cost, reverse=True)
     running, codes, results = {}, {}, []
     while queue or running:
@@ -246,7 +253,8 @@ def run_pytest(katas, tmp, log_path, jobs: int | None = None) -> tuple[list[dict
             log = open(out + ".log", "w")  # noqa: SIM115 (closed when the process ends)
             cmd = [sys.executable, "-m", "pytest", str(k.folder), "--cvk-verify", f"--cvk-results={out}", "-q",
                    "-p", "no:randomly", "--impl=solutions"]
-            running[k.id] = (subprocess.Popen(cmd, cwd=catalog.ROOT, stdout=log, stderr=subprocess.STDOUT), log, out)
+            running[k.id] = (subprocess.Popen(cmd, cwd=catalog.ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                              env=env), log, out)
         time.sleep(0.05)
         for kid, (proc, log, _out) in list(running.items()):
             if proc.poll() is not None:
