@@ -1,5 +1,6 @@
 """Parameter count, conv output size, receptive field and MACs of a CNN."""
 
+import itertools
 import math
 from collections.abc import Sequence
 
@@ -48,7 +49,7 @@ def _macs(module: nn.Module, out: torch.Tensor) -> int:
 
 
 def count_macs(model: nn.Module, input_shape: tuple[int, ...]) -> int:
-    p = next(model.parameters(), None)
+    p = next(itertools.chain(model.parameters(), model.buffers()), None)
     x = torch.zeros(input_shape, dtype=p.dtype if p is not None else torch.float32,
                     device=p.device if p is not None else "cpu")
     total = 0

@@ -1,6 +1,7 @@
 """Known-wrong and canonical-style answers to torch/model_stats; `nox -s verify` proves the tests
 catch every one. Never shown to learners."""
 
+import itertools
 import math
 
 import torch
@@ -69,7 +70,7 @@ def _macs(*, factor=1, groups=True, batch=True, eval_mode=True, remove=True, bia
         raise ValueError(f"no rule for {type(m).__name__}")
 
     def count_macs(model, input_shape):
-        p = next(model.parameters(), None)
+        p = next(itertools.chain(model.parameters(), model.buffers()), None)
         x = torch.zeros(input_shape, dtype=p.dtype if p is not None else torch.float32,
                         device=p.device if p is not None else "cpu")
         total = [0]
@@ -128,7 +129,7 @@ def thop_count_macs(model, input_shape):
         if len(list(m.children())) == 0:
             m.total_ops = 0
             handles.append(m.register_forward_hook(hook))
-    p = next(model.parameters(), None)
+    p = next(itertools.chain(model.parameters(), model.buffers()), None)
     x = torch.zeros(input_shape, dtype=p.dtype if p is not None else torch.float32,
                     device=p.device if p is not None else "cpu")
     with torch.no_grad():

@@ -83,7 +83,7 @@ def count_macs(model: nn.Module, input_shape: tuple[int, ...]) -> int:
     """Multiply-accumulate operations of one forward pass of ``model`` on a batch of ``input_shape``.
 
     Run the model once on ``torch.zeros(input_shape)`` (with the dtype and on the device of its
-    first parameter; float32 on the CPU if it has none) and add up, for every call of a leaf
+    first parameter, else its first buffer; float32 on the CPU if it has neither) and add up, for every call of a leaf
     module (a module used twice counts twice), **one MAC per multiply-add**, for the whole batch:
 
     - ``nn.Conv2d``: ``output.numel() * (in_channels // groups) * kh * kw``. The **groups**

@@ -51,6 +51,9 @@ def test_by_hand(impl, device):
     check(call, torch.tensor([0.0, 0.25, -0.5, 1.0, 31.0, -32.75], device=device), torch.float32, "dequantized",
           "(q - 3) * 0.25; (127 - 3) * 0.25 = 31 and (-128 - 3) * 0.25 = -32.75: compute q - zero_point wider "
           "than int8")
+    call = Call(impl.quantize, x, torch.tensor(0.25, device=device), torch.tensor(3, device=device))
+    check(call, torch.tensor([3, 4, 1, 7, 127, -128], dtype=torch.int8, device=device), torch.int8, "q",
+          "scale and zero_point may also be 0-d tensors: the same per-tensor quantisation")
     call = Call(impl.fake_quantize, x, 0.25, 3)
     check(call, torch.tensor([0.0, 0.25, -0.5, 1.0, 31.0, -32.75], device=device), torch.float32, "fake-quantized",
           "dequantize(quantize(x)) in one step")

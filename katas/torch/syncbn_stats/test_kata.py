@@ -165,3 +165,6 @@ def test_bad_shapes_raise(impl, device):
                   why="variances (1, C) for three devices: broadcasting it would pass silently")
     assert_raises(ValueError, impl.merge_stats, torch.tensor([[4, 2, 1]], device=device), means, var,
                   why="counts must be 1-D (D,)")
+    flat = torch.tensor([1.0, 2.0, 3.0], device=device, dtype=torch.float64)
+    assert_raises(ValueError, impl.merge_stats, torch.tensor([4, 2, 1], device=device), flat, flat.abs(),
+                  why="means of shape (3,) for 3 devices: (D, 1) * (C,) would broadcast to a silent (3, 3)")
