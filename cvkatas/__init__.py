@@ -16,7 +16,7 @@ from .asserts import (
     show,
     to_numpy,
 )
-from .gradcheck import assert_gradient_close, numerical_gradient, relative_error
+from .gradcheck import assert_gradient_close, numerical_gradient, relative_error, torch_backward
 
 __all__ = [
     "Call",
@@ -26,6 +26,7 @@ __all__ = [
     "assert_gradient_close",
     "assert_raises",
     "assert_returns",
+    "torch_backward",
     "fail",
     "numerical_gradient",
     "quiet_call",

@@ -57,3 +57,15 @@ def assert_gradient_close(got, expected, *, tol: float = 1e-6, call=None, what="
             extra={"largest": f"at index {worst}: got {_py(g[worst])!r}, expected {_py(e[worst])!r}"},
             why=why,
         )
+
+
+def torch_backward(out, grad) -> None:
+    """``out.backward(grad)`` by way of the scalar ``(out * grad).sum()``: the same gradients, but
+    torch (2.13) imports its symbolic-shape machinery (sympy, about 1.3 s) the first time a
+    non-scalar ``backward(grad)`` runs, and a kata's test run would pay that on every start.
+    Shapes must match exactly: the product would otherwise broadcast a wrong-shaped output."""
+    __tracebackhide__ = True
+    if tuple(out.shape) != tuple(grad.shape):
+        fail(f"backward: the output has shape {tuple(out.shape)}, but the upstream gradient has shape "
+             f"{tuple(grad.shape)}", why="the output's shape must match the statement before its gradient is checked")
+    (out * grad).sum().backward()

@@ -252,7 +252,10 @@ def run_pytest(katas, tmp, log_path, jobs: int | None = None) -> tuple[list[dict
             out = os.path.join(tmp, k.id.replace("/", "-") + ".json")
             log = open(out + ".log", "w")  # noqa: SIM115 (closed when the process ends)
             cmd = [sys.executable, "-m", "pytest", str(k.folder), "--cvk-verify", f"--cvk-results={out}", "-q",
-                   "-p", "no:randomly", "--impl=solutions"]
+                   "-p", "no:randomly", "--impl=solutions",
+                   # a learner's per-test limit is 10 s; verify runs several katas at once on a
+                   # shared machine, where a first torch.func or DataLoader call can take longer
+                   "--timeout=60"]
             running[k.id] = (subprocess.Popen(cmd, cwd=catalog.ROOT, stdout=log, stderr=subprocess.STDOUT,
                                               env=env), log, out)
         time.sleep(0.05)

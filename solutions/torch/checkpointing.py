@@ -32,7 +32,8 @@ class _Checkpoint(torch.autograd.Function):
                 x_ = x.detach().requires_grad_(x.requires_grad)
                 out = ctx.block(x_)
                 leaves = ([x_] if x.requires_grad else []) + params
-                grads = list(torch.autograd.grad(out, leaves, grad_out, allow_unused=True))
+                # (out * grad_out).sum(): the same gradients as grad_outputs=grad_out
+                grads = list(torch.autograd.grad((out * grad_out).sum(), leaves, allow_unused=True))
         gx = grads.pop(0) if x.requires_grad else None
         return (None, gx, *grads)
 

@@ -6,7 +6,16 @@ import numpy as np
 import pytest
 import torch
 
-from cvkatas import Call, assert_array, assert_close, assert_gradient_close, assert_raises, fail, numerical_gradient
+from cvkatas import (
+    Call,
+    assert_array,
+    assert_close,
+    assert_gradient_close,
+    assert_raises,
+    fail,
+    numerical_gradient,
+    torch_backward,
+)
 
 EPS = 1e-7
 KINDS = ["giou", "diou", "ciou"]
@@ -252,7 +261,7 @@ def test_gradients_match_closed_form(impl, device, kind):
     if not call.out.requires_grad:
         fail(f"{kind}() returned a tensor without a gradient", call=call,
              why="the result must be differentiable with respect to the boxes (no numpy, no .detach())")
-    call.out.backward(torch.tensor(dout, dtype=torch.float64, device=device))
+    torch_backward(call.out, torch.tensor(dout, dtype=torch.float64, device=device))
     alphas = ciou_alphas(a, b) if kind == "ciou" else None  # alpha is a constant for autograd
     why = ("CIoU's alpha is computed under torch.no_grad(): the gradient flows through IoU, the distance term and "
            "v only" if kind == "ciou" else f"autograd of {kind} must equal the derivative of its formula")

@@ -19,6 +19,7 @@ from cvkatas import (
     numerical_gradient,
     quiet_call,
     show,
+    torch_backward,
 )
 
 F = torch.nn.functional
@@ -57,7 +58,7 @@ def torch_forward_backward(name, kw, x, dout, dtype=torch.float64):
     """torch's value and autograd gradient at x (cast to `dtype`)."""
     t = torch.tensor(np.asarray(x, np.float64), dtype=dtype, requires_grad=True)
     y = torch_fn(name)(t, **kw)
-    y.backward(torch.tensor(np.asarray(dout, np.float64), dtype=dtype))
+    torch_backward(y, torch.tensor(np.asarray(dout, np.float64), dtype=dtype))
     return y.detach(), t.grad
 
 

@@ -17,6 +17,7 @@ from cvkatas import (
     fail,
     numerical_gradient,
     show,
+    torch_backward,
 )
 
 LAYOUT = "w has torch's layout (D_out, D_in): out[n, j] = sum_i x[n, i] * w[j, i] + b[j], i.e. x @ w.T + b"
@@ -42,7 +43,7 @@ def torch_linear(x, w, b, dout):
     """torch's forward and autograd gradients, float64."""
     leaves = [torch.tensor(v, dtype=torch.float64, requires_grad=True) if v is not None else None for v in (x, w, b)]
     out = torch.nn.functional.linear(*leaves)
-    out.backward(torch.tensor(dout, dtype=torch.float64))
+    torch_backward(out, torch.tensor(dout, dtype=torch.float64))
     return out.detach(), [None if v is None else v.grad for v in leaves]
 
 

@@ -18,6 +18,7 @@ from cvkatas import (
     fail,
     numerical_gradient,
     show,
+    torch_backward,
 )
 
 F = torch.nn.functional
@@ -51,7 +52,7 @@ def torch_pool(kind, x, kernel_size, stride, padding, dout=None, include_pad=Tru
         out = F.avg_pool2d(t, kernel_size, stride, padding, count_include_pad=include_pad)
     if dout is None:
         return out.detach().numpy(), None
-    out.backward(torch.tensor(np.asarray(dout, np.float64)))
+    torch_backward(out, torch.tensor(np.asarray(dout, np.float64)))
     return out.detach().numpy(), t.grad.numpy()
 
 

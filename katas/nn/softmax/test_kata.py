@@ -19,6 +19,7 @@ from cvkatas import (
     numerical_gradient,
     quiet_call,
     show,
+    torch_backward,
 )
 
 NAMES = ["softmax", "log_softmax"]
@@ -33,7 +34,7 @@ def torch_gradient(name, x, dout, axis):
     """torch's output and autograd gradient, float64."""
     t = torch.tensor(np.asarray(x, np.float64), requires_grad=True)
     out = getattr(torch, name)(t, dim=axis)
-    out.backward(torch.tensor(dout, dtype=torch.float64))
+    torch_backward(out, torch.tensor(dout, dtype=torch.float64))
     return out.detach().numpy(), t.grad
 
 

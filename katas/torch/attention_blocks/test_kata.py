@@ -228,7 +228,9 @@ def check_gradients(run, block, st, x, dout, oracle):
         fail("the output does not require grad", call=run,
              why="the block must stay in the autograd graph: no .detach(), .data or torch.no_grad()")
     params = dict(block.named_parameters())
-    got = torch.autograd.grad(run.out, [x, *params.values()], dout, allow_unused=True)
+    # a scalar output: autograd.grad with a non-scalar grad_outputs imports sympy (~1.3 s) on first use
+    assert run.out.shape == dout.shape, f"output shape {tuple(run.out.shape)}, expected {tuple(dout.shape)}"
+    got = torch.autograd.grad((run.out * dout).sum(), [x, *params.values()], allow_unused=True)
     leaves = {k: v.detach().clone().requires_grad_(True) for k, v in st.items() if k in params}
     x2 = x.detach().clone().requires_grad_(True)
     out = oracle(x2, {**st, **leaves})

@@ -188,7 +188,9 @@ def test_gradient_is_the_inverse_shuffle(impl, device, c, groups):
         fail("the result does not require grad although x does", call=call,
              why="the shuffle must stay in the autograd graph: no .detach(), .data, numpy or torch.no_grad()")
     dout = random_input((2, c, 3, 3), device, torch.float64, seed=6)
-    (grad,) = torch.autograd.grad(call.out, x, dout, retain_graph=True)  # differentiated twice
+    assert call.out.shape == dout.shape, f"output shape {tuple(call.out.shape)}, expected {tuple(dout.shape)}"
+    # differentiated twice; a scalar output, as a non-scalar grad_outputs imports sympy (~1.3 s) first
+    (grad,) = torch.autograd.grad((call.out * dout).sum(), x, retain_graph=True)
     expected = torch.empty_like(dout)
     expected[:, source_channels(c, groups)] = dout  # each output channel sends its gradient to its source
     assert_equal(grad, expected, call=call, what="d(sum(out * dout))/dx",

@@ -9,7 +9,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from cvkatas import Call, assert_array, assert_close, assert_equal, assert_raises, fail
+from cvkatas import Call, assert_array, assert_close, assert_equal, assert_raises, fail, torch_backward
 
 
 def brute_patches(x, ph, pw, channel_last=False):
@@ -130,7 +130,7 @@ def test_patchify_and_unpatchify_are_differentiable(impl, device):
         fail("patchify(x) does not require grad although x does", call="patchify(x, 2), x.requires_grad=True",
              why="a reshape and a permute keep the autograd graph; numpy or .detach() cut it")
     g = rand(tuple(out.shape), device, torch.float64, 31)
-    out.backward(g)
+    torch_backward(out, g)
     call = Call(impl.patchify, x.grad, 2)
     assert_equal(call.out, g, call=call, what="patchify(x.grad)",
                  why="patchify only moves values: the gradient of sum(patchify(x) * g) is g moved back, so "
@@ -141,7 +141,7 @@ def test_patchify_and_unpatchify_are_differentiable(impl, device):
         fail("unpatchify(patches) does not require grad although patches does",
              call="unpatchify(patches, 2, (4, 6)), patches.requires_grad=True")
     g = rand((2, 3, 4, 6), device, torch.float64, 33)
-    image.backward(g)
+    torch_backward(image, g)
     call = Call(impl.unpatchify, patches.grad, 2, (4, 6))
     assert_equal(call.out, g, call=call, what="unpatchify(patches.grad)",
                  why="unpatchify only moves values: its gradient is g moved back to the patches")
@@ -180,8 +180,8 @@ def test_patch_embed_gradients_match_conv(impl, device):
     out = impl.patch_embed(*ours)
     if not out.requires_grad:
         fail("patch_embed's result does not require grad", call="patch_embed(x, weight, bias), all requiring grad")
-    out.backward(g)
-    F.conv2d(theirs[0], theirs[1], theirs[2], stride=(3, 2)).flatten(2).transpose(1, 2).backward(g)
+    torch_backward(out, g)
+    torch_backward(F.conv2d(theirs[0], theirs[1], theirs[2], stride=(3, 2)).flatten(2).transpose(1, 2), g)
     for name, a, b in zip(("x", "weight", "bias"), ours, theirs):
         if a.grad is None:
             fail(f"no gradient reached `{name}`", call="patch_embed(x, weight, bias).backward(g)")

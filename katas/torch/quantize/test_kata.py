@@ -10,7 +10,7 @@ import warnings
 import pytest
 import torch
 
-from cvkatas import Call, assert_array, assert_close, assert_equal, assert_raises, fail
+from cvkatas import Call, assert_array, assert_close, assert_equal, assert_raises, fail, torch_backward
 
 warnings.filterwarnings("ignore", message=".*quantize.* deprecated", category=UserWarning)
 
@@ -136,8 +136,8 @@ def test_fake_quantize_per_tensor_matches_torch(impl, device):
         if not out.requires_grad:
             fail("fake_quantize's result does not require grad", call=call,
                  why="the straight-through estimator lets the gradient pass the rounding")
-        out.backward(g)
-        expected.backward(g)
+        torch_backward(out, g)
+        torch_backward(expected, g)
         assert_close(x.grad, ref.grad, rtol=0, atol=0, call=call, what="gradient",
                      why="straight through where round(x / scale) + zero_point is inside [quant_min, quant_max], "
                          "0 where the value was clipped")
@@ -157,8 +157,8 @@ def test_fake_quantize_per_channel_matches_torch(impl, device):
         assert_close(out, expected, rtol=1e-6, atol=1e-7, call=call, what="forward",
                      why="torch.fake_quantize_per_channel_affine: channel c along `axis` uses scales[c]")
         g = draw(shape, 0.01, 50 + k)
-        out.backward(g.to(device))
-        expected.backward(g)
+        torch_backward(out, g.to(device))
+        torch_backward(expected, g)
         assert_close(x.grad, ref.grad, rtol=0, atol=0, call=call, what="gradient",
                      why="straight through where not clipped, 0 where clipped")
 
