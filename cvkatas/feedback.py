@@ -36,7 +36,8 @@ def kind(kata) -> str:
     """The budget group: "torch" where the kata's tests import torch (a torch kata, or a numpy kata
     with torch as its oracle: the import alone takes about 2 s here), else "numpy"."""
     tests = "".join(p.read_text() for p in kata.folder.glob("test_*.py"))
-    return "torch" if kata.uses_torch or re.search(r"^(import|from) torch\b", tests, re.M) else "numpy"
+    imports = re.search(r"^(import|from) torch\b", tests, re.M) or 'importorskip("torch")' in tests
+    return "torch" if kata.uses_torch or imports else "numpy"
 
 
 def main(args: list[str]) -> int:
