@@ -1,0 +1,1 @@
+from .kata import *
