@@ -235,7 +235,7 @@ def check_gradients(run, block, st, x, dout, oracle):
     x2 = x.detach().clone().requires_grad_(True)
     out = oracle(x2, {**st, **leaves})
     assert_close(run.out, out, **TOL[x.dtype], call=run, what="output", why="must match the statement's formula")
-    want = torch.autograd.grad(out, [x2, *(leaves[k] for k in params)], dout)
+    want = torch.autograd.grad((out * dout).sum(), [x2, *(leaves[k] for k in params)])
     for name, g, w in zip(["x", *params], got, want):
         if g is None:
             fail(f"no gradient reaches {name}", call=run,
