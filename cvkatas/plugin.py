@@ -383,10 +383,12 @@ def _shorten_timeouts_after(item):
 
 
 def _relative(path) -> str:
+    """`path` relative to the current folder when it is inside it, else absolute."""
     try:
-        return os.path.relpath(path)
+        rel = os.path.relpath(path)
     except ValueError:
         return str(path)
+    return str(Path(path).resolve()) if rel.startswith("..") else rel
 
 
 def _param(item, name):
