@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS results (
 CREATE TABLE IF NOT EXISTS attempts (
     run_id INTEGER NOT NULL, at TEXT NOT NULL, kata TEXT NOT NULL, impl TEXT NOT NULL,
     status TEXT NOT NULL, passed INTEGER NOT NULL, ran INTEGER NOT NULL, complete INTEGER NOT NULL,
-    speed_ratio REAL, devices TEXT, hints_used INTEGER NOT NULL);
+    speed_ratio REAL, devices TEXT, hints_used INTEGER NOT NULL, fingerprint TEXT, origin TEXT);
 CREATE TABLE IF NOT EXISTS hints (
     at TEXT NOT NULL, kata TEXT NOT NULL, number INTEGER NOT NULL, impl TEXT NOT NULL DEFAULT 'katas');
 CREATE TABLE IF NOT EXISTS reveals (at TEXT NOT NULL, kata TEXT NOT NULL, impl TEXT NOT NULL, forced INTEGER NOT NULL);
@@ -85,14 +85,12 @@ class Store:
                 self.conn.execute("PRAGMA journal_mode=WAL")
                 self.conn.execute("PRAGMA synchronous=NORMAL")  # WAL: no corruption, no fsync per test
                 self.conn.executescript(SCHEMA)
-                cols = {r[1] for r in self.conn.execute("PRAGMA table_info(attempts)")}
-                if "fingerprint" not in cols:  # a history from before fingerprints
-                    self.conn.execute("ALTER TABLE attempts ADD COLUMN fingerprint TEXT")
-                if "origin" not in cols:  # a history from before origins: every attempt was counted as a try
-                    self.conn.execute("ALTER TABLE attempts ADD COLUMN origin TEXT")
-                cols = {r[1] for r in self.conn.execute("PRAGMA table_info(hints)")}
-                if "impl" not in cols:  # a history from before hints per implementation: they were the default's
-                    self.conn.execute("ALTER TABLE hints ADD COLUMN impl TEXT NOT NULL DEFAULT 'katas'")
+                # Histories from before these columns (a new one has them from SCHEMA): before
+                # fingerprints; before origins (every attempt was counted as a try); before hints
+                # per implementation (they were the default package's).
+                self._add_column("attempts", "fingerprint", "TEXT")
+                self._add_column("attempts", "origin", "TEXT")
+                self._add_column("hints", "impl", "TEXT NOT NULL DEFAULT 'katas'")
                 break
             except sqlite3.OperationalError as exc:
                 if "locked" in str(exc) and attempt < 99:
@@ -103,6 +101,17 @@ class Store:
             except sqlite3.DatabaseError as exc:  # not a database at all: garbage bytes
                 self.conn.close()
                 raise HistoryError(self._advice(exc)) from None
+
+    def _add_column(self, table: str, column: str, kind: str) -> None:
+        """Add a column an old history lacks. Two runs may open an old history at the same moment:
+        the second one's ALTER then finds the column there, which is fine."""
+        if column in {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}:
+            return
+        try:
+            self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+        except sqlite3.OperationalError as exc:
+            if "duplicate column" not in str(exc):
+                raise
 
     def _advice(self, exc) -> str:
         if "readonly" in str(exc) or not os.access(self.path, os.W_OK):

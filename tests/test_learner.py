@@ -65,6 +65,23 @@ def test_two_concurrent_test_runs_both_recorded(env):
     assert rows(env, "SELECT status FROM attempts") == [("correct so far",), ("correct so far",)]
 
 
+def test_migration_tolerates_a_column_another_run_added_meanwhile(tmp_path):
+    """Two runs opening an old history at once both see a column missing; the second one's ALTER then
+    finds it there (CI saw "duplicate column name: fingerprint" stop a run's recording)."""
+    store = db.Store(tmp_path / "h.sqlite3")
+    real = store.conn
+
+    class Stale:  # sees the table as it was before the other run added the column
+        def execute(self, query, *args):
+            return iter(()) if query.startswith("PRAGMA table_info") else real.execute(query, *args)
+
+    store.conn = Stale()
+    store._add_column("attempts", "origin", "TEXT")  # no error
+    store.conn = real
+    store.add_attempt(0, "k", "katas", "solved", 1, 1, True, None, "cpu", origin="progress")
+    assert rows({db.ENV_VAR: str(tmp_path / "h.sqlite3")}, "SELECT origin FROM attempts") == [("progress",)]
+
+
 def test_a_killed_run_keeps_what_it_recorded(env, tmp_path):
     pkg = tmp_path / "slowpkg" / "detection"
     pkg.mkdir(parents=True)
