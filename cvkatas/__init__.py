@@ -16,7 +16,7 @@ from .asserts import (
     show,
     to_numpy,
 )
-from .gradcheck import assert_gradient_close, numerical_gradient, relative_error, torch_backward
+from .gradcheck import assert_gradient_close, numerical_gradient, relative_error, torch_backward, weighted_sum
 
 __all__ = [
     "Call",
@@ -27,6 +27,7 @@ __all__ = [
     "assert_raises",
     "assert_returns",
     "torch_backward",
+    "weighted_sum",
     "fail",
     "numerical_gradient",
     "quiet_call",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 from dataclasses import dataclass, field
 from functools import cache
@@ -199,6 +200,15 @@ def resolve(specs) -> list[Kata]:
                 found = [get(spec)]  # raises, with the nearest ids
         out += [k for k in found if k not in out]
     return out
+
+
+def display_path(path) -> str:
+    """`path` as a message shows it: relative to the current folder when inside it, else absolute."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(Path(path).resolve()) if rel.startswith("..") else rel
 
 
 def kata_for_path(path: Path) -> Kata | None:

@@ -60,12 +60,20 @@ def assert_gradient_close(got, expected, *, tol: float = 1e-6, call=None, what="
 
 
 def torch_backward(out, grad) -> None:
-    """``out.backward(grad)`` by way of the scalar ``(out * grad).sum()``: the same gradients, but
-    torch (2.13) imports its symbolic-shape machinery (sympy, about 1.3 s) the first time a
-    non-scalar ``backward(grad)`` runs, and a kata's test run would pay that on every start.
-    Shapes must match exactly: the product would otherwise broadcast a wrong-shaped output."""
+    """``out.backward(grad)`` by way of the scalar ``weighted_sum(out, grad)``: the same gradients,
+    but torch (2.13) imports its symbolic-shape machinery (sympy, about 1.3 s) the first time a
+    non-scalar ``backward(grad)`` runs, and a kata's test run would pay that on every start."""
+    __tracebackhide__ = True
+    weighted_sum(out, grad).backward()
+
+
+def weighted_sum(out, grad):
+    """``(out * grad).sum()``: the scalar whose gradient is that of ``out`` weighted by ``grad``, for
+    ``torch.autograd.grad(weighted_sum(out, g), inputs)`` in place of ``grad(out, inputs, g)`` (which
+    imports sympy, as above). Shapes must match exactly: the product would otherwise broadcast a
+    wrong-shaped output."""
     __tracebackhide__ = True
     if tuple(out.shape) != tuple(grad.shape):
         fail(f"backward: the output has shape {tuple(out.shape)}, but the upstream gradient has shape "
              f"{tuple(grad.shape)}", why="the output's shape must match the statement before its gradient is checked")
-    (out * grad).sum().backward()
+    return (out * grad).sum()

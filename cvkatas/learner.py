@@ -28,13 +28,11 @@ class CommandError(Exception):
 
 # -- running tests ------------------------------------------------------------------------------
 
-def _rel(path) -> str:
-    """`path` relative to the current folder when it is inside it, else absolute."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return str(Path(path).resolve()) if rel.startswith("..") else rel
+
+
+def impl_flag(pkg: str, impl: str | None) -> str:
+    """" --impl X" for a command line, as the learner gave it (a folder stays a folder), or "" for the stubs."""
+    return "" if pkg == impl_mod.DEFAULT else f" --impl {impl or pkg}"
 
 
 def tally(results) -> str:
@@ -263,8 +261,8 @@ def cmd_progress(track=None, impl=None, lang="en", run=True, ids=(), rerun=False
     if pick is not None:
         k = pick.kata
         where = impl_mod.module_file(pkg, k) or k.stub_file
-        flag = "" if pkg == impl_mod.DEFAULT else f" --impl {impl or pkg}"
-        print(f"next: {k.id} ({pick.reason}): edit {_rel(where)}, then "
+        flag = impl_flag(pkg, impl)
+        print(f"next: {k.id} ({pick.reason}): edit {catalog.display_path(where)}, then "
               f"`nox -s watch -- {k.id}{flag}` re-runs it on every save")
     held = [iv for iv in (store.interviews(cancelled=True) if store else []) if interview_impl_is(iv["impl"], pkg)]
     interviews = [iv for iv in held if iv["status"] != "cancelled"]
@@ -308,7 +306,8 @@ def statement(kata, source: str | None = None) -> str:
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
-        raise CommandError(f"{_rel(kata.stub_file)} does not parse ({exc.msg}, line {exc.lineno})") from None
+        raise CommandError(f"{catalog.display_path(kata.stub_file)} does not parse "
+                           f"({exc.msg}, line {exc.lineno})") from None
     m = kata.meta
     head = f"{kata.id} · {m.get('title', '')}" + (f" · {m['title_zh']}" if m.get("title_zh") else "")
     lines = [head, f"{m.get('difficulty', '?')} · about {m.get('minutes', '?')} min · "
@@ -331,7 +330,7 @@ def statement(kata, source: str | None = None) -> str:
 def cmd_show(kata_id):
     kata = one_kata(kata_id)
     print(statement(kata), end="")
-    print(f"\nedit {_rel(kata.stub_file)} (or your package's {kata.module.replace('.', '/')}.py); "
+    print(f"\nedit {catalog.display_path(kata.stub_file)} (or your package's {kata.module.replace('.', '/')}.py); "
           f"run its tests: nox -s kata -- {kata.id}   (re-run on save: nox -s watch -- {kata.id})")
     return 0
 
@@ -356,7 +355,7 @@ def cmd_next(track=None, impl=None, now=None):
     info = summary(store, pkg)
     now = datetime.fromisoformat(now) if isinstance(now, str) else now or datetime.now()
     pick, upcoming = choose(katas, pkg, store, info, now)
-    flag = "" if pkg == impl_mod.DEFAULT else f" --impl {impl or pkg}"
+    flag = impl_flag(pkg, impl)
     note = "" if store else "  (recording is off: no history, so no reviews)"
     if pick is None:
         when = f"; next review: {upcoming[1]} on {upcoming[0]:%Y-%m-%d}" if upcoming else ""
@@ -368,7 +367,8 @@ def cmd_next(track=None, impl=None, now=None):
     if pick.review:
         print(f"  solve it again from the stub: nox -s reset -- {k.id}{flag}   (your version is kept as a backup)")
     print(f"  read it: nox -s show -- {k.id}")
-    print(f"  edit {_rel(where)}, then: nox -s watch -- {k.id}{flag}   (re-runs its tests on every save)")
+    print(f"  edit {catalog.display_path(where)}, then: nox -s watch -- {k.id}{flag}"
+          "   (re-runs its tests on every save)")
     return 0
 
 

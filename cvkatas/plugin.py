@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -311,7 +310,7 @@ def pytest_runtest_makereport(item, call):
             report.longrepr = f"not started: {call.excinfo.value}"
         else:
             last = call.excinfo.traceback[-1]
-            report.longrepr = (f"not started: {last.name}() in {_relative(last.path)} "
+            report.longrepr = (f"not started: {last.name}() in {catalog.display_path(last.path)} "
                                "still raises NotImplementedError")
     elif category == FAILED and _compact(item, call):
         report.longrepr = _compact(item, call)
@@ -365,7 +364,7 @@ def _compact(item, call) -> str | None:
             line = str(entry.statement).strip()
         except Exception:
             line = ""
-        where = f"{_relative(entry.path)}:{entry.lineno + 1}: {line}\n"
+        where = f"{catalog.display_path(entry.path)}:{entry.lineno + 1}: {line}\n"
     return f"{where}{call.excinfo.value}"
 
 
@@ -382,13 +381,6 @@ def _shorten_timeouts_after(item):
             later.add_marker(pytest.mark.timeout(AFTER_TIMEOUT), append=False)
 
 
-def _relative(path) -> str:
-    """`path` relative to the current folder when it is inside it, else absolute."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return str(Path(path).resolve()) if rel.startswith("..") else rel
 
 
 def _param(item, name):
