@@ -76,12 +76,8 @@ def run_tests(katas, impl: str | None, by: str, quiet=True, extra=(), progress=F
             by_kata.setdefault(r["kata"], []).append(r)
         if crashed is None:
             break
-        by_kata.setdefault(crashed["kata"], []).append({
-            "nodeid": crashed["started"], "test": crashed["started"].split("::")[-1], "kata": crashed["kata"],
-            "impl": impl or "", "device": None, "perf": False, "group": "correctness", "name": None,
-            "outcome": "failed", "category": "crashed", "speed_ratio": None, "max_ratio": None,
-            "message": f"the test process died during this test (exit status {proc.returncode}): "
-                       "does the code call os._exit or sys.exit, or crash the interpreter?"})
+        by_kata.setdefault(crashed["kata"], []).append(
+            results_file.crashed_record(crashed, impl or "", proc.returncode))
         store = db.open_store()
         if store is not None:
             done = by_kata[crashed["kata"]]

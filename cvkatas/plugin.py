@@ -12,7 +12,7 @@ from _pytest.reports import TestReport
 from . import asserts, catalog, db, guard, results
 from . import impl as impl_mod
 from .speed import TooSlow, measure
-from .verdict import CORRECTNESS, FAILED, NOT_STARTED, PERF, TIMED_OUT, TOO_SLOW, group_of, kata_status, summary_line
+from .verdict import CORRECTNESS, FAILED, NOT_STARTED, TIMED_OUT, TOO_SLOW, group_of, kata_status, summary_line
 
 TIMEOUT_PREFIX = "Timeout (>"
 
@@ -418,21 +418,11 @@ def pytest_runtest_protocol(item, nextitem):
     props = dict(item.user_properties)
     label = _param(item, "impl")
     group, name = group_of(item)
-    record = {
-        "nodeid": item.nodeid,
-        "test": item.originalname if hasattr(item, "originalname") else item.name,
-        "kata": kata.id,
-        "impl": label or item.config._cvk_package,
-        "device": _param(item, "device"),
-        "perf": group == PERF,
-        "group": group,
-        "name": name,
-        "outcome": outcome,
-        "category": category,
-        "speed_ratio": props.get("speed_ratio"),
-        "max_ratio": props.get("max_ratio"),
-        "message": message,
-    }
+    record = results.record(
+        item.nodeid, kata.id, label or item.config._cvk_package, outcome,
+        test=item.originalname if hasattr(item, "originalname") else item.name, device=_param(item, "device"),
+        group=group, name=name, category=category, speed_ratio=props.get("speed_ratio"),
+        max_ratio=props.get("max_ratio"), message=message)
     config = item.config
     config._cvk_results.append(record)
     if config._cvk_writer is not None:

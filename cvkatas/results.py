@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 
+from .verdict import CORRECTNESS, CRASHED, PERF
+
 
 class Writer:
     def __init__(self, path: str):
@@ -46,6 +48,22 @@ def lines(path: str):
                     return
     except OSError:
         return
+
+
+def record(nodeid: str, kata: str, impl: str, outcome: str, *, test: str | None = None, device=None,
+           group: str = CORRECTNESS, name=None, category=None, speed_ratio=None, max_ratio=None,
+           message: str = "") -> dict:
+    """One test's result, as the plugin streams it and every reader expects it."""
+    return {"nodeid": nodeid, "test": test or nodeid.split("::")[-1].split("[")[0], "kata": kata, "impl": impl,
+            "device": device, "perf": group == PERF, "group": group, "name": name, "outcome": outcome,
+            "category": category, "speed_ratio": speed_ratio, "max_ratio": max_ratio, "message": message}
+
+
+def crashed_record(crashed: dict, impl: str, exit_status) -> dict:
+    """The record of the test a run died in (``crashed`` from `read`): failed, category *crashed*."""
+    return record(crashed["started"], crashed["kata"], impl, "failed", category=CRASHED,
+                  message=f"the test process died during this test (exit status {exit_status}): "
+                          "does the code call os._exit or sys.exit, or crash the interpreter?")
 
 
 def read(path: str) -> tuple[list[dict] | None, dict | None]:
