@@ -25,6 +25,9 @@ def pytest_addoption(parser):
     group.addoption("--cvk-verify", action="store_true",
                     help="(nox -s verify) run every test against the stub, the reference and its variants")
     group.addoption("--cvk-results", default=None, metavar="PATH", help="write every test's result as JSON")
+    group.addoption("--full", action="store_true",
+                    help="also run the full-size speed tests (marker `full`): the sizes an interviewer names, "
+                         "a few seconds each, left out of the default run to keep feedback under a second")
 
 
 def pytest_configure(config):
@@ -52,10 +55,16 @@ def pytest_configure(config):
 PERF_TIMEOUT = 60  # seconds; speed tests time two implementations for several rounds
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
+    full = config.getoption("--full") or config.getoption("--cvk-verify")
     for item in items:
         if item.get_closest_marker("perf") and not item.get_closest_marker("timeout"):
             item.add_marker(pytest.mark.timeout(PERF_TIMEOUT))
+        if item.get_closest_marker("full") and not full:
+            kata = catalog.kata_for_path(item.path)
+            where = catalog.display_path(kata.folder) if kata else item.path
+            item.add_marker(pytest.mark.skip(reason=f"full-size speed test, left out for fast feedback: "
+                                                    f"pytest {where} --full"))
 
 
 def pytest_deselected(items):
@@ -422,7 +431,7 @@ def pytest_runtest_protocol(item, nextitem):
         item.nodeid, kata.id, label or item.config._cvk_package, outcome,
         test=item.originalname if hasattr(item, "originalname") else item.name, device=_param(item, "device"),
         group=group, name=name, category=category, speed_ratio=props.get("speed_ratio"),
-        max_ratio=props.get("max_ratio"), message=message)
+        max_ratio=props.get("max_ratio"), message=message, full=item.get_closest_marker("full") is not None)
     config = item.config
     config._cvk_results.append(record)
     if config._cvk_writer is not None:

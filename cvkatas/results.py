@@ -52,11 +52,13 @@ def lines(path: str):
 
 def record(nodeid: str, kata: str, impl: str, outcome: str, *, test: str | None = None, device=None,
            group: str = CORRECTNESS, name=None, category=None, speed_ratio=None, max_ratio=None,
-           message: str = "") -> dict:
-    """One test's result, as the plugin streams it and every reader expects it."""
+           message: str = "", full: bool = False) -> dict:
+    """One test's result, as the plugin streams it and every reader expects it. ``full``: a
+    full-size speed test (marker ``full``)."""
     return {"nodeid": nodeid, "test": test or nodeid.split("::")[-1].split("[")[0], "kata": kata, "impl": impl,
             "device": device, "perf": group == PERF, "group": group, "name": name, "outcome": outcome,
-            "category": category, "speed_ratio": speed_ratio, "max_ratio": max_ratio, "message": message}
+            "category": category, "speed_ratio": speed_ratio, "max_ratio": max_ratio, "message": message,
+            "full": full}
 
 
 def crashed_record(crashed: dict, impl: str, exit_status) -> dict:

@@ -6,7 +6,9 @@ Every test is in one group, by marker (KATA_STANDARD.md, "Test groups"):
 - ``@pytest.mark.convention("equal scores: lower index first")``: one documented convention, probed
   by one hand-built test; the marker's text names it in the summary;
 - ``@pytest.mark.contract("bad shapes: ValueError")``: the documented error for bad input;
-- ``@pytest.mark.perf``: speed.
+- ``@pytest.mark.perf``: speed. A speed test also marked ``full`` times the size an interviewer
+  names (seconds, not one): it runs under ``--full`` and in verify, and the summary says when it
+  did not run.
 
 A kata whose correctness and speed tests all pass but which misses a convention or an input check is
 *nearly solved*, not failing: the algorithm is right and the summary says which convention differs.
@@ -98,6 +100,8 @@ def summary_line(results: list[dict], missing_groups=()) -> str:
         if group in missing_groups:
             text += ", some not run"
         parts.append(text)
+    if any(r.get("full") and r["outcome"] == "skipped" for r in results):
+        parts.append("full-size speed not run (--full)")
     if "?" in missing_groups:
         parts.append("only the selected tests ran")
     return " · ".join(parts)

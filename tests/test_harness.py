@@ -146,6 +146,35 @@ def test_timing_stops_once_a_majority_of_rounds_decides():
     assert not over.passed and not over.stopped_early and len(over.ratios) == 5, over.describe()
 
 
+def test_full_size_speed_runs_only_when_asked(tmp_path):
+    """A blur that is fast at 512 x 512 but slow at 2048 x 2048: a plain run says solved and that
+    the full-size test did not run; --full runs it and says too slow."""
+    pkg = tmp_path / "mine" / "classic"
+    pkg.mkdir(parents=True)
+    (pkg / "filter2d.py").write_text((ROOT / "solutions" / "classic" / "filter2d.py").read_text() + textwrap.dedent("""
+        import time
+        _blur = gaussian_blur
+
+        def gaussian_blur(image, sigma, mode="reflect"):
+            if image.size > 10**6:
+                time.sleep(0.5)
+            return _blur(image, sigma, mode)
+        """))
+    plain = subprocess.run([sys.executable, "-m", "pytest", "katas/classic/filter2d", "--impl=mine", "-q", "-rs"],
+                           cwd=ROOT, env={**os.environ, "PYTHONPATH": str(tmp_path), "CVKATAS_DB": "off"},
+                           capture_output=True, text=True, timeout=120)
+    assert plain.returncode == 0, plain.stdout[-2000:]
+    assert "classic/filter2d               solved" in plain.stdout
+    assert "full-size speed not run (--full)" in plain.stdout
+    assert "pytest katas/classic/filter2d --full" in plain.stdout  # the skip reason names the command
+    proc, results = run(["katas/classic/filter2d", "--impl=mine", "-q", "--full", "-k", "speed"], tmp_path,
+                        pythonpath=tmp_path)
+    assert proc.returncode == 1, proc.stdout[-2000:]
+    assert {r["test"]: r["category"] for r in results} == {
+        "test_speed_separable_blur": None, "test_speed_separable_blur_2048": "too slow"}
+    assert "too slow" in proc.stdout and "full-size speed not run" not in proc.stdout
+
+
 @pytest.mark.parametrize("bad", ["detection", "detection/nms/x", "1track/name"])
 def test_scaffold_rejects_bad_ids(bad):
     from cvkatas.scaffold import scaffold

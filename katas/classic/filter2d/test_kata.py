@@ -305,3 +305,11 @@ def test_bad_sigma_raises(impl):
 def test_speed_separable_blur(impl, reference, speed):
     image = np.random.default_rng(0).random((512, 512)).astype(np.float32)
     speed(impl.gaussian_blur, reference.gaussian_blur, image, 3.0, "reflect")
+
+
+@pytest.mark.perf
+@pytest.mark.full
+def test_speed_separable_blur_2048(impl, reference, speed):
+    """The size an interviewer names: 2048 x 2048, where a full 2-D kernel or a pixel loop hurts."""
+    image = np.random.default_rng(1).random((2048, 2048)).astype(np.float32)
+    speed(impl.gaussian_blur, reference.gaussian_blur, image, 3.0, "reflect")

@@ -3,7 +3,8 @@
 The oracle is Python's own ``sorted`` (Timsort, stable). Correctness tests read any returned sequence
 and let the candidate change its input; that a new list comes back and the input stays unchanged
 are the two convention tests. Speed is counted in comparisons, not seconds: items are wrapped in
-``Counted``, whose comparison operators count their calls, so the test is exact on a loaded machine."""
+``Counted``, whose comparison operators count their calls, so the test is exact on a loaded machine.
+The full-size test (``--full``) also times 10^5 items against the reference, as a ratio."""
 
 import numpy as np
 import pytest
@@ -255,3 +256,13 @@ def test_comparisons_stay_n_log_n(impl, reference, kata, request):
     request.node.user_properties.append(("max_ratio", limit))
     if worst > limit:
         raise TooSlow(f"too slow: {why}")
+
+
+@pytest.mark.perf
+@pytest.mark.full
+@pytest.mark.parametrize("name", SORTS)
+def test_speed_100000_shuffled(impl, reference, speed, name):
+    """The size an interviewer names: 10^5 shuffled floats, timed against the reference's own sort
+    (not against `sorted`, which is C), at the same [speed] ratio as the comparison counts."""
+    items = np.random.default_rng(2).random(100_000).tolist()
+    speed(getattr(impl, name), getattr(reference, name), items)
