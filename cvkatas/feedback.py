@@ -9,6 +9,7 @@ not a test: nothing passes or fails on it. Times are wall-clock medians over ``-
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import statistics
@@ -41,11 +42,14 @@ def kind(kata) -> str:
 
 
 def main(args: list[str]) -> int:
-    repeat = 3
-    if "--repeat" in args:
-        i = args.index("--repeat")
-        repeat = int(args[i + 1])
-        args = args[:i] + args[i + 2:]
+    parser = argparse.ArgumentParser(prog="nox -s bench -- feedback", description="cold and watch feedback times")
+    parser.add_argument("ids", nargs="*", help="kata ids, tracks or bare names (default: every kata)")
+    parser.add_argument("--repeat", type=int, default=3, metavar="N", help="runs per time, median taken")
+    try:
+        opts = parser.parse_args(args)
+    except SystemExit as exc:
+        return 2 if exc.code else 0
+    args, repeat = opts.ids, opts.repeat
     katas = catalog.resolve(args) if args else list(catalog.all_katas())
     rows = []
     print(f"{'kata':<32} {'group':<6} {'stub s':>7} {'reference s':>12}  (median of {repeat}, budget numpy "

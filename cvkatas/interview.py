@@ -124,7 +124,7 @@ def cmd_interview_finish(scores: dict, hints=None):
             raise CommandError(f"--score {name}={value}: use {', '.join(RUBRIC)} with a value from 1 to 4")
     kata = catalog.get(iv["kata"])
     impl = None if iv["impl"] == impl_mod.DEFAULT else iv["impl"]
-    results = run_tests([kata], impl, "interview")[kata.id]
+    results = run_tests([kata], impl, "interview", extra=("--full",))[kata.id]  # the interview's sizes too
     status = kata_status(results) if results else "not started"
     taken = (datetime.now() - datetime.fromisoformat(iv["started"])).total_seconds() / 60
     hints_given = hints if hints is not None else 0

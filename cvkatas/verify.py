@@ -1,10 +1,11 @@
 """`nox -s verify`: the suite's own test. Every proof of KATA_STANDARD.md, mechanically, per kata:
 stubs fail every test, the reference passes on every available device, each wrong answer is caught,
-slow variants fail no correctness test and at least one speed test, stub and reference signatures match, metadata is complete,
-and no reference source appears in the output of a failing run."""
+slow variants fail no correctness test and at least one speed test, stub and reference signatures
+match, metadata is complete, and no reference source appears in the output of a failing run."""
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import inspect
 import json
@@ -293,19 +294,20 @@ def main(argv: list[str]) -> int:
     """``verify [IDS...] [--torch] [--json PATH] [--no-harness] [--jobs N]``: --torch takes the katas
     that run on CUDA; --json writes every kata's verdict, its cuda test counts and the speed ratios
     seen; --jobs runs that many katas at once (default: the CPU count)."""
-    json_path = None
-    if "--json" in argv:
-        i = argv.index("--json")
-        json_path, argv = argv[i + 1], argv[:i] + argv[i + 2:]
-    jobs = None
-    if "--jobs" in argv:
-        i = argv.index("--jobs")
-        jobs, argv = int(argv[i + 1]), argv[:i] + argv[i + 2:]
-    flags = {a for a in argv if a.startswith("-")}
-    ids = [a for a in argv if not a.startswith("-")]
+    parser = argparse.ArgumentParser(prog="nox -s verify --", description="the suite's own proofs, per kata")
+    parser.add_argument("ids", nargs="*", help="kata ids, tracks or bare names (default: every kata)")
+    parser.add_argument("--torch", action="store_true", help="only the katas that run on CUDA")
+    parser.add_argument("--json", dest="json_path", metavar="PATH", help="write every kata's verdict as JSON")
+    parser.add_argument("--no-harness", action="store_true", help="skip the harness's own tests in tests/")
+    parser.add_argument("--jobs", type=int, metavar="N", help="katas at once (default: the CPU count)")
+    try:
+        opts = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has printed the usage line
+        return 2 if exc.code else 0
+    ids, json_path, jobs = opts.ids, opts.json_path, opts.jobs
     try:
         katas = [catalog.get(i) for i in ids] if ids else list(catalog.all_katas())
-        if "--torch" in flags:
+        if opts.torch:
             katas = [k for k in katas if k.uses_torch]
     except catalog.UnknownKata as exc:
         print(f"verify: {exc}", file=sys.stderr)
@@ -337,7 +339,7 @@ def main(argv: list[str]) -> int:
         by_kata = {}
     harness_ok = True
     # the harness's own tests: what a learner sees when things go wrong
-    if not ids and not flags & {"--torch", "--no-harness"}:
+    if not ids and not (opts.torch or opts.no_harness):
         proc = subprocess.run([sys.executable, "-m", "pytest", "tests", "-q", "-p", "no:randomly"],
                               cwd=catalog.ROOT, capture_output=True, text=True,
                               env={**os.environ, "CVKATAS_DB": "off"})  # never into the learner's history
