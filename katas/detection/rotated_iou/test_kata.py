@@ -66,7 +66,7 @@ def _values(call, n, m):
     return got.astype(np.float64)
 
 
-def check(impl, boxes1, boxes2, why=None, expected=None, accept=CONVENTIONS):
+def check(impl, boxes1, boxes2, why=None, expected=None, accept=CONVENTIONS, atol=ATOL):
     """Run the candidate and compare with shapely (or `expected`). If it matches the oracle under
     another convention in `accept` (degrees or radians, R(angle) or R(-angle)), return: that
     convention's own test decides it."""
@@ -77,12 +77,12 @@ def check(impl, boxes1, boxes2, why=None, expected=None, accept=CONVENTIONS):
     if expected is not None:
         assert_close(expected, oracle, rtol=0, atol=1e-12, what="the test's own hand value (vs shapely)")
         oracle = np.asarray(expected, np.float64)
-    if not np.allclose(got, oracle, rtol=0, atol=ATOL):
+    if not np.allclose(got, oracle, rtol=0, atol=atol):
         for unit, direction in accept:
             if (unit, direction) != ("degrees", 1) and np.allclose(
-                    got, shapely_iou(boxes1, boxes2, unit, direction)[0], rtol=0, atol=ATOL):
+                    got, shapely_iou(boxes1, boxes2, unit, direction)[0], rtol=0, atol=atol):
                 return got
-    assert_close(got, oracle, rtol=0, atol=ATOL, call=call, what="IoU",
+    assert_close(got, oracle, rtol=0, atol=atol, call=call, what="IoU",
                  why=why or explain(boxes1, boxes2, got, oracle, inter))
     return got
 
@@ -186,7 +186,9 @@ def test_symmetry_and_rotating_the_whole_scene(impl):
         out[:, 4] += 35.0
         return out
 
-    check(impl, rotate_scene(boxes1), rotate_scene(boxes2), expected=shapely_iou(boxes1, boxes2)[0],
+    # The moved scene lies near (50, 50): float32 arithmetic, which correctness accepts, is good to
+    # about 2e-5 there (a wrong turn or scale is off by far more); test_float64_accuracy asks for float64.
+    check(impl, rotate_scene(boxes1), rotate_scene(boxes2), expected=shapely_iou(boxes1, boxes2)[0], atol=1e-4,
           why="turning every centre by 35 degrees about the origin and adding 35 to every angle (then "
               "scaling and shifting everything) moves the picture rigidly: no IoU may change")
 
