@@ -226,24 +226,24 @@ def test_bad_max_ratio_raises(impl):
 
 # 7. Speed.
 
+def time_matching(impl, reference, speed, n, d, cross_check, seed):
+    """Time n x n float32 descriptors of length d with the ratio test at 0.8. Lambdas, because
+    `speed` takes a max_ratio keyword of its own."""
+    rng = np.random.default_rng(seed)
+    d1, d2 = (rng.normal(size=(n, d)).astype(np.float32) for _ in range(2))
+    speed(lambda a, b: impl.match_descriptors(a, b, cross_check=cross_check, max_ratio=0.8),
+          lambda a, b: reference.match_descriptors(a, b, cross_check=cross_check, max_ratio=0.8), d1, d2)
+
+
 @pytest.mark.perf
 def test_speed_1000_by_1000(impl, reference, speed):
-    rng = np.random.default_rng(0)
-    d1 = rng.normal(size=(1000, 8)).astype(np.float32)
-    d2 = rng.normal(size=(1000, 8)).astype(np.float32)
-    # Nearest neighbours and the ratio test: a million distances, within the feedback budget; the
-    # interview's 5000 x 5000 is the full-size test below (seconds: ~15 reference calls).
-    # Lambdas, because `speed` takes a max_ratio keyword of its own.
-    speed(lambda a, b: impl.match_descriptors(a, b, cross_check=False, max_ratio=0.8),
-          lambda a, b: reference.match_descriptors(a, b, cross_check=False, max_ratio=0.8), d1, d2)
+    """A million distances, within the feedback budget; the interview's 5000 x 5000 is the
+    full-size test below (seconds: ~15 reference calls)."""
+    time_matching(impl, reference, speed, 1000, 8, cross_check=False, seed=0)
 
 
 @pytest.mark.perf
 @pytest.mark.full
 def test_speed_5000_by_5000(impl, reference, speed):
     """The size an interviewer names: 5000 x 5000 SIFT-length descriptors, mutual check and ratio test."""
-    rng = np.random.default_rng(1)
-    d1 = rng.normal(size=(5000, 128)).astype(np.float32)
-    d2 = rng.normal(size=(5000, 128)).astype(np.float32)
-    speed(lambda a, b: impl.match_descriptors(a, b, cross_check=True, max_ratio=0.8),
-          lambda a, b: reference.match_descriptors(a, b, cross_check=True, max_ratio=0.8), d1, d2)
+    time_matching(impl, reference, speed, 5000, 128, cross_check=True, seed=1)
