@@ -21,10 +21,6 @@ BENCH_DIR = catalog.ROOT / "benchmarks"
 
 
 def main(args: list[str]) -> int:
-    if args[:1] == ["feedback"]:
-        from .feedback import main as feedback
-
-        return feedback(args[1:])
     files = sorted(BENCH_DIR.glob("bench_*.py"))
     if args:
         wanted = {catalog.get(a).id.replace("/", "_") for a in args}

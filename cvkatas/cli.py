@@ -28,10 +28,25 @@ def _parser(name: str, doc: str) -> Parser:
 def cmd_verify(args):
     from .verify import main
 
-    return main(args)
+    p = _parser("verify", "the suite's own proofs, per kata (KATA_STANDARD.md)")
+    p.add_argument("ids", nargs="*", help="kata ids, tracks or bare names (default: every kata)")
+    p.add_argument("--torch", action="store_true", help="only the katas that run on CUDA")
+    p.add_argument("--json", metavar="PATH", help="write every kata's verdict as JSON")
+    p.add_argument("--no-harness", action="store_true", help="skip the harness's own tests in tests/")
+    p.add_argument("--jobs", type=int, metavar="N", help="katas at once (default: the CPU count)")
+    a = p.parse_args(args)
+    return main(a.ids, torch=a.torch, json_path=a.json, no_harness=a.no_harness, jobs=a.jobs)
 
 
 def cmd_bench(args):
+    if args[:1] == ["feedback"]:
+        from .feedback import main as feedback
+
+        p = Parser(prog="nox -s bench -- feedback", description="cold and watch-round feedback times, per kata")
+        p.add_argument("ids", nargs="*", help="kata ids, tracks or bare names (default: every kata)")
+        p.add_argument("--repeat", type=int, default=3, metavar="N", help="runs per time; the median is taken")
+        a = p.parse_args(args[1:])
+        return feedback(a.ids, a.repeat)
     from .bench import main
 
     return main(args)

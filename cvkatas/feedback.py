@@ -9,7 +9,6 @@ not a test: nothing passes or fails on it. Times are wall-clock medians over ``-
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import statistics
@@ -41,16 +40,9 @@ def kind(kata) -> str:
     return "torch" if kata.uses_torch or imports else "numpy"
 
 
-def main(args: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="nox -s bench -- feedback", description="cold and watch feedback times")
-    parser.add_argument("ids", nargs="*", help="kata ids, tracks or bare names (default: every kata)")
-    parser.add_argument("--repeat", type=int, default=3, metavar="N", help="runs per time, median taken")
-    try:
-        opts = parser.parse_args(args)
-    except SystemExit as exc:
-        return 2 if exc.code else 0
-    args, repeat = opts.ids, opts.repeat
-    katas = catalog.resolve(args) if args else list(catalog.all_katas())
+def main(ids=(), repeat: int = 3) -> int:
+    """``bench feedback [IDS...] [--repeat N]`` (parsed by `cli`)."""
+    katas = catalog.resolve(ids) if ids else list(catalog.all_katas())
     rows = []
     print(f"{'kata':<32} {'group':<6} {'stub s':>7} {'reference s':>12}  (median of {repeat}, budget numpy "
           f"{BUDGET['numpy']:.0f} s, torch {BUDGET['torch']:.0f} s)")
@@ -70,7 +62,7 @@ def main(args: list[str]) -> int:
     from . import watch
 
     for kid in WATCHED:
-        if args and kid not in {k.id for k in katas}:
+        if ids and kid not in {k.id for k in katas}:
             continue
         k = catalog.get(kid)
         watch.preload([k])

@@ -61,7 +61,7 @@ def pytest_collection_modifyitems(config, items):
         if item.get_closest_marker("perf") and not item.get_closest_marker("timeout"):
             item.add_marker(pytest.mark.timeout(PERF_TIMEOUT))
         if item.get_closest_marker("full") and not full:
-            kata = catalog.kata_for_path(item.path)
+            kata = getattr(item, "_cvk_kata", None)  # set by pytest_itemcollected
             where = catalog.display_path(kata.folder) if kata else item.path
             item.add_marker(pytest.mark.skip(reason=f"full-size speed test, left out for fast feedback: "
                                                     f"pytest {where} --full"))

@@ -5,7 +5,6 @@ match, metadata is complete, and no reference source appears in the output of a 
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import inspect
 import json
@@ -195,7 +194,7 @@ def judge(row: Row, results: list[dict], cuda: bool) -> None:
         if slow_in:  # one speed test that rejects it is enough: each may watch a different cost
             rejected += not bad_correct
         else:
-            row.problems.append(f"slow variant `{k[5:]}` is not rejected by the speed test")
+            row.problems.append(f"slow variant `{k[5:]}` is not rejected by any speed test")
     if slow:
         ratios = [r["speed_ratio"] for k in slow for r in by_impl[k] if r["speed_ratio"]]
         seen = f" ({max(ratios):.0f}x)" if ratios else ""
@@ -290,24 +289,15 @@ def cuda_available() -> bool:
     return torch.cuda.is_available()
 
 
-def main(argv: list[str]) -> int:
-    """``verify [IDS...] [--torch] [--json PATH] [--no-harness] [--jobs N]``: --torch takes the katas
-    that run on CUDA; --json writes every kata's verdict, its cuda test counts and the speed ratios
-    seen; --jobs runs that many katas at once (default: the CPU count)."""
-    parser = argparse.ArgumentParser(prog="nox -s verify --", description="the suite's own proofs, per kata")
-    parser.add_argument("ids", nargs="*", help="kata ids, tracks or bare names (default: every kata)")
-    parser.add_argument("--torch", action="store_true", help="only the katas that run on CUDA")
-    parser.add_argument("--json", dest="json_path", metavar="PATH", help="write every kata's verdict as JSON")
-    parser.add_argument("--no-harness", action="store_true", help="skip the harness's own tests in tests/")
-    parser.add_argument("--jobs", type=int, metavar="N", help="katas at once (default: the CPU count)")
+def main(ids=(), *, torch: bool = False, json_path: str | None = None, no_harness: bool = False,
+         jobs: int | None = None) -> int:
+    """``verify [IDS...] [--torch] [--json PATH] [--no-harness] [--jobs N]`` (parsed by `cli`): IDS are
+    ids, tracks or bare names; --torch takes the katas that run on CUDA; --json writes every kata's
+    verdict, its cuda test counts and the speed ratios seen; --jobs runs that many katas at once
+    (default: the CPU count)."""
     try:
-        opts = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse has printed the usage line
-        return 2 if exc.code else 0
-    ids, json_path, jobs = opts.ids, opts.json_path, opts.jobs
-    try:
-        katas = [catalog.get(i) for i in ids] if ids else list(catalog.all_katas())
-        if opts.torch:
+        katas = catalog.resolve(ids) if ids else list(catalog.all_katas())
+        if torch:
             katas = [k for k in katas if k.uses_torch]
     except catalog.UnknownKata as exc:
         print(f"verify: {exc}", file=sys.stderr)
@@ -339,7 +329,7 @@ def main(argv: list[str]) -> int:
         by_kata = {}
     harness_ok = True
     # the harness's own tests: what a learner sees when things go wrong
-    if not ids and not (opts.torch or opts.no_harness):
+    if not ids and not (torch or no_harness):
         proc = subprocess.run([sys.executable, "-m", "pytest", "tests", "-q", "-p", "no:randomly"],
                               cwd=catalog.ROOT, capture_output=True, text=True,
                               env={**os.environ, "CVKATAS_DB": "off"})  # never into the learner's history
